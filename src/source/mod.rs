@@ -1,0 +1,1 @@
+//! Source layer (filled in by the core).

@@ -1,0 +1,1 @@
+//! Inventory modules that read OS-independent sources (dmidecode, EDID, …).

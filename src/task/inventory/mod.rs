@@ -1,0 +1,5 @@
+//! The Inventory task.
+
+pub mod generic;
+pub mod model;
+pub mod os;

@@ -1,0 +1,1 @@
+//! FreeBSD / OpenBSD inventory modules.

@@ -1,0 +1,4 @@
+//! Inventory modules for one operating system each, picked at run time.
+
+pub mod bsd;
+pub mod linux;
