@@ -1,1 +1,68 @@
-fn main() {}
+//! `ocsinventory-agent`: parse the command line, load the configuration, start logging,
+//! then run the tasks once, run the daemon, or (internally) be a task child.
+
+use std::process::ExitCode;
+
+use ocsinventory_agent::agent::{alloc, cli, logger, run, runner};
+use ocsinventory_agent::task;
+
+#[global_allocator]
+static ALLOCATOR: alloc::Allocator = alloc::Allocator;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cli = match cli::parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("[core][ERROR] {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match &cli.action {
+        cli::Action::Help => {
+            print!("{}", cli::usage());
+            return ExitCode::SUCCESS;
+        }
+        cli::Action::Version => {
+            println!(
+                "ocsinventory-agent {} ({})",
+                env!("CARGO_PKG_VERSION"),
+                task::inventory::VERSIONCLIENT
+            );
+            return ExitCode::SUCCESS;
+        }
+        cli::Action::TaskChild { task, target } => {
+            return ExitCode::from(runner::child_main(task, target) as u8);
+        }
+        _ => {}
+    }
+    let config = match run::load_config(&cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("[core][ERROR] {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = logger::init(&config, "core") {
+        eprintln!("[core][ERROR] {e}");
+        return ExitCode::from(2);
+    }
+    for w in &config.warnings {
+        log::warn!("{w}");
+    }
+    match cli.action {
+        cli::Action::ListTasks => {
+            for t in task::TASKS {
+                println!("{:<12} {}", t.name, t.description);
+            }
+            ExitCode::SUCCESS
+        }
+        cli::Action::ListCategories => {
+            for c in task::inventory::fields::categories() {
+                println!("{c}");
+            }
+            ExitCode::SUCCESS
+        }
+        _ => ExitCode::from(run::run_once(&config) as u8),
+    }
+}

@@ -1,3 +1,13 @@
-//! The agent core: options, configuration, logging, state and the task runner.
+//! The agent core: options, configuration, logging, state, targets and the task runner.
+//! It decides what runs where; it never collects anything itself.
 
+pub mod alloc;
+pub mod cli;
+pub mod config;
+pub mod logger;
 pub mod options;
+pub mod run;
+pub mod runner;
+pub mod state;
+pub mod target;
+pub mod trust;

@@ -1,1 +1,244 @@
-//! Source layer (filled in by the core).
+//! The source layer: the only way the inventory reads the system.
+//!
+//! Three implementations of [`Source`]: [`live::Live`] reads this machine,
+//! [`capture::Capture`] reads it and records everything into a folder (`--capture DIR`),
+//! [`replay::Replay`] answers from such a folder (`--replay DIR`) on any machine.
+//!
+//! Recording layout (a folder a sysadmin can attach to a bug report):
+//! - `files/<absolute path>`: each file read (`files/proc/cpuinfo`);
+//! - `commands/<name>`: a command's stdout, `<name>` its argv joined by spaces with `%`
+//!   written `%25` and `/` written `%2F`; `<name>.exit` a non-zero exit status;
+//!   `<name>.missing` a command that was not found;
+//! - `listings/<absolute path>.list`: the entries of a directory listed, one per line
+//!   (a replay without it lists the `files/` folder of that path instead);
+//! - `links/<absolute path>.link`: the target of a symbolic link read;
+//! - `stat/<absolute path>.mtime`: a file's modification time (seconds since the epoch);
+//! - `uname`: the kernel identity (`sysname=Linux`, …), which picks the OS modules;
+//! - `clock`: the time of the capture and the time zone (`now=…`, `offset=…`, `zone=…`),
+//!   so time-derived fields (boot time, dates) replay the same.
+//!
+//! Whatever a recording lacks is absent, as on a machine without that file or tool.
+
+pub mod capture;
+pub mod command;
+pub mod live;
+pub mod replay;
+
+use std::path::{Path, PathBuf};
+
+/// How an external command ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Exit status 0.
+    Ok,
+    /// A non-zero exit status (stdout is still given: some tools report through it).
+    Exit(i32),
+    /// The command is not installed.
+    Missing,
+    /// Killed at the `backend-collect-timeout` limit, or failed to run.
+    Failed(String),
+}
+
+/// The result of running a command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    pub status: Status,
+    pub stdout: String,
+}
+
+impl Output {
+    /// The standard output when the command ran and exited 0.
+    pub fn ok(self) -> Option<String> {
+        (self.status == Status::Ok).then_some(self.stdout)
+    }
+
+    /// The standard output whenever the command ran (whatever its exit status).
+    pub fn ran(self) -> Option<String> {
+        matches!(self.status, Status::Ok | Status::Exit(_)).then_some(self.stdout)
+    }
+}
+
+/// The kernel's identity, as `uname(2)` gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Uname {
+    pub sysname: String,
+    pub nodename: String,
+    pub release: String,
+    pub version: String,
+    pub machine: String,
+}
+
+impl Uname {
+    pub fn to_text(&self) -> String {
+        format!(
+            "sysname={}\nnodename={}\nrelease={}\nversion={}\nmachine={}\n",
+            self.sysname, self.nodename, self.release, self.version, self.machine
+        )
+    }
+
+    pub fn from_text(text: &str) -> Uname {
+        let mut u = Uname::default();
+        for line in text.lines() {
+            if let Some((k, v)) = line.split_once('=') {
+                let v = v.to_string();
+                match k {
+                    "sysname" => u.sysname = v,
+                    "nodename" => u.nodename = v,
+                    "release" => u.release = v,
+                    "version" => u.version = v,
+                    "machine" => u.machine = v,
+                    _ => {}
+                }
+            }
+        }
+        u
+    }
+}
+
+/// The time of the run and the local time zone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Clock {
+    /// Seconds since the epoch.
+    pub now: i64,
+    /// Offset of local time from UTC, in seconds (east positive).
+    pub offset: i32,
+    /// Time zone abbreviation (`CET`, `UTC`).
+    pub zone: String,
+}
+
+impl Clock {
+    /// The system clock and time zone.
+    pub fn system() -> Clock {
+        let now = chrono::Local::now();
+        Clock {
+            now: now.timestamp(),
+            offset: now.offset().local_minus_utc(),
+            zone: now.format("%Z").to_string(),
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        format!(
+            "now={}\noffset={}\nzone={}\n",
+            self.now, self.offset, self.zone
+        )
+    }
+
+    pub fn from_text(text: &str) -> Option<Clock> {
+        let mut c = Clock::default();
+        let mut seen = false;
+        for line in text.lines() {
+            match line.split_once('=') {
+                Some(("now", v)) => {
+                    c.now = v.trim().parse().ok()?;
+                    seen = true;
+                }
+                Some(("offset", v)) => c.offset = v.trim().parse().unwrap_or(0),
+                Some(("zone", v)) => c.zone = v.trim().to_string(),
+                _ => {}
+            }
+        }
+        seen.then_some(c)
+    }
+
+    /// Formats a time as local `YYYY-MM-DD HH:MM:SS` in this clock's time zone.
+    pub fn format_local(&self, epoch: i64, pattern: &str) -> String {
+        let offset = chrono::FixedOffset::east_opt(self.offset)
+            .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+        chrono::DateTime::from_timestamp(epoch, 0)
+            .map(|t| t.with_timezone(&offset).format(pattern).to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Everything the inventory may read from a machine.
+pub trait Source {
+    /// A file's bytes; `None` when it does not exist or cannot be read.
+    fn read(&self, path: &str) -> Option<Vec<u8>>;
+    /// The entry names of a directory, sorted; `None` when it is not a readable directory.
+    fn list_dir(&self, path: &str) -> Option<Vec<String>>;
+    /// The target of a symbolic link.
+    fn read_link(&self, path: &str) -> Option<String>;
+    /// Runs a command (argv, no shell).
+    fn run(&self, argv: &[&str]) -> Output;
+    fn uname(&self) -> Uname;
+    /// The time of the run.
+    fn clock(&self) -> Clock;
+    /// A file's modification time, seconds since the epoch.
+    fn mtime(&self, path: &str) -> Option<i64>;
+
+    /// A file as text (invalid UTF-8 replaced).
+    fn read_text(&self, path: &str) -> Option<String> {
+        self.read(path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
+    /// The first line of a file, trimmed; `None` when absent or empty (sysfs attributes).
+    fn read_line(&self, path: &str) -> Option<String> {
+        let text = self.read_text(path)?;
+        let line = text.lines().next().unwrap_or("").trim().to_string();
+        (!line.is_empty()).then_some(line)
+    }
+
+    /// True when the path exists as a file, directory or link.
+    fn exists(&self, path: &str) -> bool {
+        self.read_link(path).is_some() || self.list_dir(path).is_some() || self.read(path).is_some()
+    }
+
+    /// The output of a command that exited 0.
+    fn run_ok(&self, argv: &[&str]) -> Option<String> {
+        self.run(argv).ok()
+    }
+}
+
+/// The recording file name of a command: argv joined by single spaces, `%` → `%25`,
+/// `/` → `%2F`.
+pub fn command_name(argv: &[&str]) -> String {
+    argv.join(" ").replace('%', "%25").replace('/', "%2F")
+}
+
+/// `root/<absolute path>` (the leading `/` of `path` dropped, `..` refused).
+pub fn under(root: &Path, path: &str) -> Option<PathBuf> {
+    let rel = path.trim_start_matches('/');
+    if rel.split('/').any(|c| c == "..") {
+        return None;
+    }
+    Some(root.join(rel))
+}
+
+/// `root/<absolute path><suffix>`.
+pub fn under_with_suffix(root: &Path, path: &str, suffix: &str) -> Option<PathBuf> {
+    let p = under(root, path.trim_end_matches('/'))?;
+    let mut s = p.into_os_string();
+    s.push(suffix);
+    Some(PathBuf::from(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names_are_escaped() {
+        assert_eq!(command_name(&["dmidecode"]), "dmidecode");
+        assert_eq!(
+            command_name(&["smartctl", "-i", "/dev/sda"]),
+            "smartctl -i %2Fdev%2Fsda"
+        );
+        assert_eq!(command_name(&["date", "+%s"]), "date +%25s");
+    }
+
+    #[test]
+    fn paths_under_a_root() {
+        let r = Path::new("/rec/files");
+        assert_eq!(
+            under(r, "/proc/cpuinfo").unwrap(),
+            PathBuf::from("/rec/files/proc/cpuinfo")
+        );
+        assert!(under(r, "/proc/../etc/shadow").is_none());
+        assert_eq!(
+            under_with_suffix(Path::new("/rec/listings"), "/sys/block/", ".list").unwrap(),
+            PathBuf::from("/rec/listings/sys/block.list")
+        );
+    }
+}

@@ -36,7 +36,8 @@ impl Entry {
         if value.is_empty() {
             self.fields.remove(name);
         } else {
-            self.fields.insert(name.to_string(), Value::Text(value.to_string()));
+            self.fields
+                .insert(name.to_string(), Value::Text(value.to_string()));
         }
         self
     }
@@ -132,13 +133,19 @@ pub struct Inventory {
 
 impl Inventory {
     pub fn new(deviceid: &str) -> Inventory {
-        Inventory { deviceid: deviceid.to_string(), sections: BTreeMap::new() }
+        Inventory {
+            deviceid: deviceid.to_string(),
+            sections: BTreeMap::new(),
+        }
     }
 
     /// Appends an entry to a repeated section. Empty entries are dropped.
     pub fn add(&mut self, section: &str, entry: Entry) {
         if !entry.is_empty() {
-            self.sections.entry(section.to_string()).or_default().push(entry);
+            self.sections
+                .entry(section.to_string())
+                .or_default()
+                .push(entry);
         }
     }
 
@@ -152,7 +159,10 @@ impl Inventory {
     }
 
     pub fn section(&self, section: &str) -> &[Entry] {
-        self.sections.get(section).map(|v| v.as_slice()).unwrap_or(&[])
+        self.sections
+            .get(section)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
     }
 
     pub fn section_mut(&mut self, section: &str) -> Option<&mut Vec<Entry>> {

@@ -1,1 +1,5 @@
-//! Linux inventory modules.
+//! Linux inventory modules: one file per source of facts.
+
+pub mod hardware;
+pub mod os;
+pub mod osrelease;

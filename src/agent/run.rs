@@ -1,0 +1,95 @@
+//! One run of the agent outside daemon mode: every target, every planned task, each in
+//! its own sandboxed child, one after another; a failing one never stops the others.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::cli::Cli;
+use super::config::{Config, ConfigError, DEFAULT_CONF_FILE};
+use super::runner::{self, Limits};
+use super::target::{self, Target};
+use crate::task;
+
+/// Loads the configuration: the file (`--conf-file`, else the default one when it
+/// exists), then the command line over it, then checks every value.
+pub fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
+    let mut config = Config::new();
+    match &cli.conf_file {
+        Some(path) => config.load_file(Path::new(path))?,
+        None if Path::new(DEFAULT_CONF_FILE).exists() => {
+            config.load_file(Path::new(DEFAULT_CONF_FILE))?
+        }
+        None => {}
+    }
+    cli.apply(&mut config)?;
+    config.validate()?;
+    Ok(config)
+}
+
+/// A random number in `0..n` (from the kernel's generator).
+pub fn random_below(n: u64) -> u64 {
+    if n == 0 {
+        return 0;
+    }
+    let mut b = [0u8; 8];
+    if std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut b))
+        .is_err()
+    {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        b = (t.as_nanos() as u64 ^ std::process::id() as u64).to_le_bytes();
+    }
+    u64::from_le_bytes(b) % n
+}
+
+/// Runs the planned tasks of one target; true when all succeeded.
+pub fn run_target(config: &Config, target: &Target) -> bool {
+    let mut all_ok = true;
+    let tasks = task::planned(config, target);
+    if tasks.is_empty() {
+        log::warn!("no task to run for {}", target.label());
+    }
+    for name in tasks {
+        log::debug!("starting task {name} for {}", target.label());
+        match runner::run_task(name, target, config, Limits::from_config(config)) {
+            Ok(report) => {
+                log::info!(
+                    "task {name} for {}: {}",
+                    target.label(),
+                    report.get("message").unwrap_or("done")
+                );
+            }
+            Err(why) => {
+                log::error!("task {name} {why}");
+                all_ok = false;
+            }
+        }
+    }
+    all_ok
+}
+
+/// The non-daemon run; returns the exit code.
+pub fn run_once(config: &Config) -> i32 {
+    let targets = target::targets(config);
+    if targets.is_empty() {
+        log::error!("no target defined: use --server URL, --local PATH or --stdout");
+        return 1;
+    }
+    let wait = config.number("wait", 0);
+    if wait > 0 {
+        let delay = random_below(wait);
+        log::info!("waiting {delay} s before starting (--wait {wait})");
+        std::thread::sleep(Duration::from_secs(delay));
+    }
+    let mut ok = true;
+    for t in &targets {
+        ok &= run_target(config, t);
+    }
+    if ok {
+        0
+    } else {
+        1
+    }
+}

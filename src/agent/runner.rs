@@ -1,0 +1,338 @@
+//! The task runner: every task runs in its own child process and reports back.
+//!
+//! The parent forks; the child puts itself in its own process group, lowers its limits
+//! (address space, CPU time, no core file), arms `alarm(task-timeout)`, and re-executes
+//! the agent binary in task mode (`--run-task NAME --run-target T`). The configuration goes
+//! in through the child's stdin, the report comes back through fd 3 as `key=value` lines.
+//! When the child exits, all the memory the task used goes back to the system: the parent
+//! stays small however big the inventory was.
+//!
+//! Why fork + exec, and why it is safe: the daemon's parent has threads (the HTTP server),
+//! and after `fork()` in a threaded process only async-signal-safe calls are allowed until
+//! `exec` (another thread may have held the allocator's lock at the moment of the fork).
+//! So everything the child needs (argv as C strings, limits, file descriptors) is prepared
+//! *before* `fork()`, and between `fork()` and `execv()` the child only makes plain system
+//! calls (setpgid, sigprocmask, setrlimit, dup2, fcntl, alarm, execv, _exit), all
+//! async-signal-safe, allocating nothing. Limits and the pending alarm survive `execv`.
+//!
+//! In the child, SIGALRM first kills the process group of the external command running at
+//! that moment (commands have their own groups, see `source::command`), then lets the task
+//! die of SIGALRM, which the parent reports as `killed after N s`. The parent also keeps a
+//! deadline of its own (the limit plus a grace period) and kills the child's group there.
+
+use std::collections::BTreeMap;
+use std::ffi::CString;
+use std::io::{Read, Write};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::time::{Duration, Instant};
+
+use nix::fcntl::{fcntl, FcntlArg, FdFlag, OFlag};
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::resource::{setrlimit, Resource};
+use nix::sys::signal::{self, killpg, SigHandler, SigSet, SigmaskHow, Signal};
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+use nix::unistd::{alarm, dup2, execv, fork, pipe2, setpgid, ForkResult, Pid};
+
+use super::config::Config;
+use super::target::Target;
+
+/// The file descriptor a task child writes its report to.
+pub const REPORT_FD: i32 = 3;
+
+/// Extra time the parent waits after the task's own alarm before killing it.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// The pid of the task child running now (0 when none), for the daemon's signal handlers.
+pub static CURRENT_CHILD: AtomicI32 = AtomicI32::new(0);
+
+/// Set in a task child: the allocator then reports an exhausted memory cap on fd 3.
+pub static IN_TASK_CHILD: AtomicBool = AtomicBool::new(false);
+
+/// What a task child reports: `status` (`ok`/`error`), `message`, and task-specific
+/// fields (counts, next contact time…).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub fields: BTreeMap<String, String>,
+}
+
+impl Report {
+    pub fn ok() -> Report {
+        let mut r = Report::default();
+        r.set("status", "ok");
+        r
+    }
+
+    pub fn set(&mut self, key: &str, value: impl ToString) -> &mut Report {
+        self.fields.insert(
+            key.to_string(),
+            value.to_string().replace(['\n', '\r'], " "),
+        );
+        self
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.fields.get(key).map(String::as_str)
+    }
+
+    pub fn encode(&self) -> String {
+        self.fields
+            .iter()
+            .map(|(k, v)| format!("{k}={v}\n"))
+            .collect()
+    }
+
+    pub fn decode(text: &str) -> Report {
+        let mut r = Report::default();
+        for line in text.lines() {
+            if let Some((k, v)) = line.split_once('=') {
+                r.fields.insert(k.to_string(), v.to_string());
+            }
+        }
+        r
+    }
+}
+
+/// The sandbox of a task child.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Wall-clock limit (`task-timeout`); also the CPU-time limit.
+    pub timeout: Duration,
+    /// Address space cap in MiB (`task-memory-limit`), 0 for none.
+    pub memory_mb: u64,
+}
+
+impl Limits {
+    pub fn from_config(config: &Config) -> Limits {
+        Limits {
+            timeout: Duration::from_secs(config.number("task-timeout", 600).max(1)),
+            memory_mb: config.number("task-memory-limit", 1024),
+        }
+    }
+}
+
+/// Runs `task` for `target` in a sandboxed child and returns its report, or why it failed
+/// (`killed after 600 s`, `exceeded its memory cap of 64 MB`, `exited with status 1: …`).
+pub fn run_task(
+    task: &str,
+    target: &Target,
+    config: &Config,
+    limits: Limits,
+) -> Result<Report, String> {
+    // Everything the child needs is prepared here, before fork (see the module comment).
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the agent binary: {e}"))?;
+    let cstr = |s: &str| CString::new(s).map_err(|_| format!("NUL byte in argument '{s}'"));
+    let exe_c = CString::new(exe.as_os_str().as_encoded_bytes())
+        .map_err(|_| "NUL byte in the binary path")?;
+    let argv = [
+        exe_c.clone(),
+        cstr("--run-task")?,
+        cstr(task)?,
+        cstr("--run-target")?,
+        cstr(&target.encode())?,
+    ];
+    let (cfg_r, cfg_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
+    let (rep_r, rep_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
+    let memory = limits.memory_mb.saturating_mul(1024 * 1024);
+    let cpu = limits.timeout.as_secs();
+    let seconds = limits.timeout.as_secs().min(u32::MAX as u64) as u32;
+    let empty_mask = SigSet::empty();
+    let config_text = config.encode();
+
+    // SAFETY: the child branch below only makes async-signal-safe system calls before
+    // execv or _exit, and allocates nothing.
+    let pid = match unsafe { fork() } {
+        Err(e) => return Err(format!("fork failed: {e}")),
+        Ok(ForkResult::Child) => {
+            let _ = setpgid(Pid::from_raw(0), Pid::from_raw(0));
+            let _ = signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&empty_mask), None);
+            if memory > 0 {
+                // Soft limit only: external commands get the hard limit back (they have
+                // their own time limit, and some reserve much address space).
+                let _ = setrlimit(Resource::RLIMIT_AS, memory, nix::libc::RLIM_INFINITY);
+            }
+            let _ = setrlimit(Resource::RLIMIT_CPU, cpu, cpu + 5);
+            let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
+            let ok =
+                dup2(cfg_r.as_raw_fd(), 0).is_ok() && dup2(rep_w.as_raw_fd(), REPORT_FD).is_ok();
+            if rep_w.as_raw_fd() == REPORT_FD {
+                let _ = fcntl(REPORT_FD, FcntlArg::F_SETFD(FdFlag::empty()));
+            }
+            if ok {
+                alarm::set(seconds);
+                let _ = execv(&exe_c, &argv);
+            }
+            // SAFETY: _exit is async-signal-safe and skips the parent's atexit handlers.
+            unsafe { nix::libc::_exit(127) }
+        }
+        Ok(ForkResult::Parent { child }) => child,
+    };
+    CURRENT_CHILD.store(pid.as_raw(), Ordering::SeqCst);
+    drop(cfg_r);
+    drop(rep_w);
+    let mut cfg_w = std::fs::File::from(cfg_w);
+    let _ = cfg_w.write_all(config_text.as_bytes());
+    drop(cfg_w);
+
+    let started = Instant::now();
+    let deadline = started + limits.timeout + GRACE;
+    let (text, deadline_hit) = read_report(rep_r, deadline);
+    if deadline_hit {
+        let _ = killpg(pid, Signal::SIGKILL);
+    }
+    let status = loop {
+        match waitpid(pid, None) {
+            Err(nix::errno::Errno::EINTR) => continue,
+            other => break other,
+        }
+    };
+    // A task's leftovers (a command it started in its group) never outlive it.
+    let _ = killpg(pid, Signal::SIGKILL);
+    CURRENT_CHILD.store(0, Ordering::SeqCst);
+    let report = Report::decode(&text);
+    let secs = limits.timeout.as_secs();
+    let message = report
+        .get("message")
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default();
+    match status {
+        Ok(WaitStatus::Exited(_, 0)) if report.get("status") == Some("ok") => Ok(report),
+        Ok(WaitStatus::Exited(_, 0)) => Err(format!("ended without a report{message}")),
+        Ok(WaitStatus::Exited(_, code)) => Err(format!("exited with status {code}{message}")),
+        Ok(WaitStatus::Signaled(_, sig, _)) => Err(match sig {
+            _ if report.get("memory") == Some("exhausted") => {
+                format!("exceeded its memory cap of {} MB", limits.memory_mb)
+            }
+            Signal::SIGALRM => format!("killed after {secs} s"),
+            Signal::SIGKILL if deadline_hit => format!("killed after {secs} s"),
+            Signal::SIGXCPU => format!("exceeded its CPU time limit of {secs} s"),
+            other => format!("killed by signal {} ({other})", other as i32),
+        }),
+        Ok(other) => Err(format!("ended in an unexpected state: {other:?}")),
+        Err(e) => Err(format!("lost the task child: {e}")),
+    }
+}
+
+/// Reads the report pipe until end of file or the deadline; true when the deadline hit.
+fn read_report(fd: OwnedFd, deadline: Instant) -> (String, bool) {
+    let mut file = std::fs::File::from(fd);
+    let mut buf = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return (String::from_utf8_lossy(&buf).into_owned(), true);
+        }
+        let ms = left.as_millis().min(60_000) as i32;
+        let mut fds = [PollFd::new(file.as_fd(), PollFlags::POLLIN)];
+        match poll(
+            &mut fds,
+            PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+        ) {
+            Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => break,
+            Ok(_) => {}
+        }
+        let mut chunk = [0u8; 4096];
+        match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        }
+        if buf.len() > 1 << 20 {
+            break; // a report is a few lines; more is garbage
+        }
+    }
+    (String::from_utf8_lossy(&buf).into_owned(), false)
+}
+
+/// In the child: SIGALRM kills the running command's group, then the task itself.
+extern "C" fn on_alarm(_: nix::libc::c_int) {
+    let group = crate::source::command::RUNNING_GROUP.load(Ordering::SeqCst);
+    if group > 0 {
+        let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+    }
+    // SAFETY: restoring the default action and re-raising is async-signal-safe.
+    unsafe {
+        let _ = signal::signal(Signal::SIGALRM, SigHandler::SigDfl);
+    }
+    let _ = signal::raise(Signal::SIGALRM);
+}
+
+/// The task child's side: reads the configuration from stdin, runs the task, writes the
+/// report to fd 3. Returns the process exit code.
+pub fn child_main(task: &str, target: &str) -> i32 {
+    IN_TASK_CHILD.store(true, Ordering::SeqCst);
+    // Commands the task runs must not inherit the report pipe (a hung one would keep it open).
+    let _ = fcntl(REPORT_FD, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC));
+    // SAFETY: the handler only calls async-signal-safe functions.
+    unsafe {
+        let _ = signal::signal(Signal::SIGALRM, SigHandler::Handler(on_alarm));
+    }
+    // SAFETY: fd 3 was set up by the parent for this process alone.
+    let mut report_out = unsafe { std::fs::File::from_raw_fd(REPORT_FD) };
+    let mut text = String::new();
+    let _ = std::io::stdin().read_to_string(&mut text);
+    let config = match Config::decode(&text) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = report_out.write_all(format!("status=error\nmessage={e}\n").as_bytes());
+            return 1;
+        }
+    };
+    let tag = crate::task::tag(task);
+    if let Err(e) = super::logger::init(&config, tag) {
+        eprintln!("[{tag}][ERROR] {e}");
+    }
+    let target = match Target::decode(target) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = report_out.write_all(format!("status=error\nmessage={e}\n").as_bytes());
+            return 1;
+        }
+    };
+    let (report, code) = match crate::task::run(task, &target, &config) {
+        Ok(r) => (r, 0),
+        Err(e) => {
+            let mut r = Report::default();
+            r.set("status", "error").set("message", &e);
+            (r, 1)
+        }
+    };
+    let _ = report_out.write_all(report.encode().as_bytes());
+    code
+}
+
+/// Called by the allocator when an allocation fails in a task child: says so on fd 3
+/// with one `write(2)` (no allocation), before the runtime aborts.
+pub fn note_memory_exhausted() {
+    if IN_TASK_CHILD.load(Ordering::Relaxed) {
+        let msg = b"\nmemory=exhausted\n";
+        // SAFETY: plain write(2) of a static buffer to a descriptor we own.
+        unsafe {
+            nix::libc::write(REPORT_FD, msg.as_ptr().cast(), msg.len());
+        }
+    }
+}
+
+/// Waits for any ended child without blocking (reaps zombies in the daemon).
+pub fn reap() {
+    while let Ok(WaitStatus::Exited(..) | WaitStatus::Signaled(..)) =
+        waitpid(None, Some(WaitPidFlag::WNOHANG))
+    {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_round_trip() {
+        let mut r = Report::ok();
+        r.set("message", "two\nlines").set("count", 3);
+        let d = Report::decode(&r.encode());
+        assert_eq!(d.get("message"), Some("two lines"));
+        assert_eq!(d.get("count"), Some("3"));
+        assert_eq!(d.get("status"), Some("ok"));
+    }
+}

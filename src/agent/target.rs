@@ -1,0 +1,139 @@
+//! Targets: where a task's result goes. A local target is a file, a directory or
+//! stdout; a server target is an OCS/GLPI server URL with its own state directory.
+
+use std::path::{Path, PathBuf};
+
+use super::config::Config;
+
+/// One destination of the tasks' results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `-` for stdout, a directory (file named after the DEVICEID) or a file.
+    Local(String),
+    /// A normalised server URL.
+    Server(String),
+}
+
+impl Target {
+    /// The form passed to a task child (`--run-target`).
+    pub fn encode(&self) -> String {
+        match self {
+            Target::Local(p) => format!("local:{p}"),
+            Target::Server(u) => format!("server:{u}"),
+        }
+    }
+
+    pub fn decode(text: &str) -> Result<Target, String> {
+        match text.split_once(':') {
+            Some(("local", p)) => Ok(Target::Local(p.to_string())),
+            Some(("server", u)) => Ok(Target::Server(u.to_string())),
+            _ => Err(format!("malformed target '{text}'")),
+        }
+    }
+
+    /// A short name for logs: `local:-`, `server http://…`.
+    pub fn label(&self) -> String {
+        match self {
+            Target::Local(p) if p == "-" => "stdout".into(),
+            Target::Local(p) => format!("local {p}"),
+            Target::Server(u) => format!("server {u}"),
+        }
+    }
+}
+
+/// The configured targets, servers first, in the order given.
+pub fn targets(config: &Config) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    for s in config.list("server") {
+        if let Ok(url) = server_url(&s) {
+            let t = Target::Server(url);
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    let mut locals = config.list("local");
+    if config.flag("stdout") {
+        locals.push("-".into());
+    }
+    for l in locals {
+        let t = Target::Local(l);
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// Normalises a server URL: a bare host becomes `http://host/ocsinventory`, only http and
+/// https are accepted.
+pub fn server_url(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("empty server URL".into());
+    }
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => ("http".to_string(), raw),
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err(format!(
+            "unsupported URL scheme '{scheme}' (use http or https)"
+        ));
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err("the URL has no host".into());
+    }
+    if rest.contains('/') {
+        Ok(format!("{scheme}://{rest}"))
+    } else {
+        Ok(format!("{scheme}://{rest}/ocsinventory"))
+    }
+}
+
+/// The state directory of a server target: the URL with `/` turned into `_`, as the
+/// OCS Unix agent names it.
+pub fn server_dir(vardir: &Path, url: &str) -> PathBuf {
+    let name: String = url
+        .chars()
+        .map(|c| if c == '/' { '_' } else { c })
+        .collect();
+    vardir.join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            server_url("ocs.example").unwrap(),
+            "http://ocs.example/ocsinventory"
+        );
+        assert_eq!(
+            server_url("https://h:8443/ocsinventory").unwrap(),
+            "https://h:8443/ocsinventory"
+        );
+        assert_eq!(server_url("h/glpi/").unwrap(), "http://h/glpi/");
+        assert!(server_url("ftp://h/").is_err());
+        assert!(server_url("http:///x").is_err());
+    }
+
+    #[test]
+    fn state_dir_name() {
+        let d = server_dir(Path::new("/v"), "http://h:80/ocsinventory");
+        assert_eq!(d, PathBuf::from("/v/http:__h:80_ocsinventory"));
+    }
+
+    #[test]
+    fn target_round_trip() {
+        for t in [
+            Target::Local("-".into()),
+            Target::Server("http://h/x".into()),
+        ] {
+            assert_eq!(Target::decode(&t.encode()).unwrap(), t);
+        }
+    }
+}

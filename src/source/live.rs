@@ -1,0 +1,70 @@
+//! The live source: this machine's files and commands.
+
+use std::time::Duration;
+
+use std::os::unix::fs::MetadataExt;
+
+use super::{command, Clock, Output, Source, Uname};
+
+/// Reads the running system. Commands go through [`command::run`] with the
+/// `backend-collect-timeout` limit.
+pub struct Live {
+    pub command_timeout: Duration,
+}
+
+impl Live {
+    pub fn new(command_timeout: Duration) -> Live {
+        Live { command_timeout }
+    }
+}
+
+impl Source for Live {
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        std::fs::read(path).ok()
+    }
+
+    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        Some(names)
+    }
+
+    fn read_link(&self, path: &str) -> Option<String> {
+        std::fs::read_link(path)
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned())
+    }
+
+    fn run(&self, argv: &[&str]) -> Output {
+        command::run(argv, self.command_timeout)
+    }
+
+    fn uname(&self) -> Uname {
+        let u = nix::sys::utsname::uname();
+        match u {
+            Ok(u) => Uname {
+                sysname: u.sysname().to_string_lossy().into_owned(),
+                nodename: u.nodename().to_string_lossy().into_owned(),
+                release: u.release().to_string_lossy().into_owned(),
+                version: u.version().to_string_lossy().into_owned(),
+                machine: u.machine().to_string_lossy().into_owned(),
+            },
+            Err(_) => Uname::default(),
+        }
+    }
+
+    fn clock(&self) -> Clock {
+        Clock::system()
+    }
+
+    fn mtime(&self, path: &str) -> Option<i64> {
+        std::fs::metadata(path).ok().map(|m| m.mtime())
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        std::fs::symlink_metadata(path).is_ok()
+    }
+}

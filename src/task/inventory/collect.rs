@@ -1,0 +1,124 @@
+//! Runs the inventory modules and finishes the document.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
+
+use crate::agent::config::Config;
+use crate::source::{command, Source};
+
+use super::fields;
+use super::model::{Entry, Inventory};
+use super::module::Context;
+use super::modules;
+
+/// All sections' CHECKSUM bits set: the server rewrites every section.
+pub const CHECKSUM_ALL: u32 = 4_194_303;
+
+/// Collects the inventory: every module that applies and whose category is wanted.
+pub fn collect(src: &dyn Source, config: &Config, deviceid: &str) -> Inventory {
+    let started = Instant::now();
+    let ctx = Context::new(src, config);
+    let mut inv = Inventory::new(deviceid);
+    log::debug!(
+        "inventory of {} ({:?}, {})",
+        ctx.uname.nodename,
+        ctx.os,
+        ctx.uname.release
+    );
+    for m in modules::all() {
+        if !ctx.wants(m.category) {
+            log::debug!("module {}: category {} switched off", m.name, m.category);
+            continue;
+        }
+        if !(m.applies)(&ctx) {
+            continue;
+        }
+        let t = Instant::now();
+        // A bug in one module must not cost the whole inventory.
+        if catch_unwind(AssertUnwindSafe(|| (m.collect)(&ctx, &mut inv))).is_err() {
+            log::error!("module {} failed; its section may be incomplete", m.name);
+        }
+        log::debug!("module {} done in {} ms", m.name, t.elapsed().as_millis());
+    }
+    finish(&ctx, &mut inv, started);
+    log::debug!(
+        "inventory collected in {} ms with {} external commands",
+        started.elapsed().as_millis(),
+        command::spawned_count()
+    );
+    inv
+}
+
+/// The fields the OCS server still reads from HARDWARE, the tag, the access log, then the
+/// allowed-fields filter and the category switches.
+fn finish(ctx: &Context, inv: &mut Inventory, started: Instant) {
+    let cpus = inv.section("CPUS").to_vec();
+    let ips: Vec<String> = inv
+        .section("NETWORKS")
+        .iter()
+        .filter_map(|n| n.get("IPADDRESS"))
+        .filter(|ip| !ip.starts_with("127."))
+        .map(str::to_string)
+        .collect();
+    let last_user = inv.section("USERS").last().cloned();
+    let hw = inv.single("HARDWARE");
+    hw.set_default("VMSYSTEM", "Physical");
+    if !cpus.is_empty() {
+        hw.set("PROCESSORN", cpus.len().to_string());
+        hw.set_opt("PROCESSORS", cpus[0].get("SPEED"));
+        hw.set_opt("PROCESSORT", cpus[0].get("NAME"));
+    }
+    if !ips.is_empty() {
+        let mut unique: Vec<String> = Vec::new();
+        for ip in ips {
+            if !unique.contains(&ip) {
+                unique.push(ip);
+            }
+        }
+        hw.set("IPADDR", unique.join("/"));
+    }
+    if let Some(user) = last_user {
+        hw.set_opt("USERID", user.get("LOGIN"));
+        hw.set_opt("USERDOMAIN", user.get("DOMAIN"));
+    }
+    hw.set("CHECKSUM", CHECKSUM_ALL.to_string());
+    hw.set("ETIME", started.elapsed().as_secs().to_string());
+
+    if ctx.wants("accesslog") {
+        let logdate = ctx.clock.format_local(ctx.clock.now, "%Y-%m-%d %H:%M:%S");
+        inv.single("ACCESSLOG").set("LOGDATE", logdate);
+    }
+    if let Some(tag) = ctx.config.text("tag") {
+        let mut e = Entry::new();
+        e.set("KEYNAME", "TAG").set("KEYVALUE", tag);
+        inv.add("ACCOUNTINFO", e);
+    }
+    filter(ctx, inv);
+}
+
+/// Drops unknown sections, fields a section does not allow, and switched-off categories.
+fn filter(ctx: &Context, inv: &mut Inventory) {
+    let names: Vec<String> = inv.sections().map(|(n, _)| n.to_string()).collect();
+    for name in names {
+        let Some(allowed) = fields::allowed(&name) else {
+            log::warn!("dropping unknown section {name}");
+            inv.remove_section(&name);
+            continue;
+        };
+        if fields::category(&name).is_some_and(|c| !ctx.wants(c)) {
+            inv.remove_section(&name);
+            continue;
+        }
+        if let Some(entries) = inv.section_mut(&name) {
+            for e in entries.iter_mut() {
+                e.retain(|f| {
+                    let ok = allowed.contains(&f);
+                    if !ok {
+                        log::debug!("dropping field {name}/{f}: not allowed");
+                    }
+                    ok
+                });
+            }
+        }
+    }
+}

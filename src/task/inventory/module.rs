@@ -1,0 +1,104 @@
+//! The plug-in contract of inventory modules, and the context they read from.
+//!
+//! A module is one source of facts (`/proc/meminfo`, the dpkg database, `dmidecode`…).
+//! It answers two questions: does it apply here (cheap: the OS, a file that exists), and
+//! what does it add to the inventory. Modules never touch the system directly: they go
+//! through the context's [`Source`], and commands run at most once per inventory
+//! (the context caches their output, so two modules reading `dmidecode` cost one run).
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use crate::agent::config::Config;
+use crate::source::{Clock, Source, Uname};
+
+use super::model::Inventory;
+
+/// The operating system family the source runs, which picks the OS modules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Os {
+    Linux,
+    FreeBsd,
+    OpenBsd,
+    NetBsd,
+    Other,
+}
+
+impl Os {
+    pub fn from_sysname(sysname: &str) -> Os {
+        match sysname.trim().to_ascii_lowercase().as_str() {
+            "linux" => Os::Linux,
+            "freebsd" | "gnu/kfreebsd" | "dragonfly" => Os::FreeBsd,
+            "openbsd" => Os::OpenBsd,
+            "netbsd" => Os::NetBsd,
+            _ => Os::Other,
+        }
+    }
+
+    pub fn is_bsd(self) -> bool {
+        matches!(self, Os::FreeBsd | Os::OpenBsd | Os::NetBsd)
+    }
+}
+
+/// What modules read: the source, the configuration, and facts read once for all.
+pub struct Context<'a> {
+    pub src: &'a dyn Source,
+    pub config: &'a Config,
+    pub uname: Uname,
+    pub clock: Clock,
+    pub os: Os,
+    commands: RefCell<BTreeMap<String, Option<String>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(src: &'a dyn Source, config: &'a Config) -> Context<'a> {
+        let uname = src.uname();
+        let os = Os::from_sysname(&uname.sysname);
+        Context {
+            src,
+            config,
+            clock: src.clock(),
+            uname,
+            os,
+            commands: RefCell::new(BTreeMap::new()),
+        }
+    }
+
+    /// The output of a command that exited 0, run at most once per inventory.
+    pub fn command(&self, argv: &[&str]) -> Option<String> {
+        let key = argv.join("\u{1f}");
+        if let Some(cached) = self.commands.borrow().get(&key) {
+            return cached.clone();
+        }
+        let out = self.src.run(argv).ok();
+        self.commands.borrow_mut().insert(key, out.clone());
+        out
+    }
+
+    /// The output of `dmidecode` (one run without arguments, as root), if any.
+    pub fn dmidecode(&self) -> Option<String> {
+        self.command(&["dmidecode"])
+            .filter(|t| t.contains("DMI type"))
+    }
+
+    /// True when the category is not switched off with `no-category`.
+    pub fn wants(&self, category: &str) -> bool {
+        !self
+            .config
+            .list("no-category")
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(category))
+    }
+}
+
+/// One inventory module.
+pub struct Module {
+    /// Path-like name for logs, e.g. `linux/softwares/dpkg`.
+    pub name: &'static str,
+    /// The `no-category` that switches it off.
+    pub category: &'static str,
+    /// Cheap check: does this module apply to this machine?
+    pub applies: fn(&Context) -> bool,
+    /// Adds what it finds to the inventory.
+    pub collect: fn(&Context, &mut Inventory),
+}

@@ -1,0 +1,11 @@
+//! The list of inventory modules, generic ones first, then each OS's. Adding a source of
+//! facts is adding a file and one line here. A module's `applies` decides at run time
+//! whether it fits the machine (OS modules look at the source's OS, not at `#[cfg]`), so
+//! BSD modules run on Linux from a replayed BSD recording.
+
+use super::module::Module;
+use super::os;
+
+pub fn all() -> Vec<&'static Module> {
+    vec![&os::linux::os::MODULE, &os::linux::hardware::MODULE]
+}
