@@ -36,7 +36,13 @@ pub fn run(name: &str) -> Result<Report, String> {
             }
         }
         _ => {
-            let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGSEGV);
+            use nix::sys::signal::{raise, signal, SigHandler, Signal};
+            // SAFETY: restoring the default action of a signal (the runtime's own handler
+            // would otherwise swallow a raised SIGSEGV).
+            unsafe {
+                let _ = signal(Signal::SIGSEGV, SigHandler::SigDfl);
+            }
+            let _ = raise(Signal::SIGSEGV);
             Ok(Report::ok())
         }
     }

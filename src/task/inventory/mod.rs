@@ -76,6 +76,10 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
         Target::Local(path) => {
             let inv = inventory(config)?;
             let written = write_local(&inv, path, config.flag("json"))?;
+            log::info!(
+                "inventory of {} sections written to {written}",
+                inv.sections().count()
+            );
             let mut report = Report::ok();
             report.set("sections", inv.sections().count());
             report.set("message", format!("inventory written to {written}"));

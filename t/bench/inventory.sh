@@ -1,0 +1,44 @@
+#!/bin/sh
+# Local inventory: this agent against fusioninventory-agent --local, same machine, same
+# run. Prints median wall time and peak RSS of each, and the ratios.
+set -eu
+RUNS=${RUNS:-5}
+BIN=${BIN:-target/release/ocsinventory-agent}
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)"; exit 1; }
+
+measure() { # name, command...: prints "wall_ms rss_kb" per run
+  name=$1; shift
+  i=0
+  while [ $i -lt "$RUNS" ]; do
+    /usr/bin/time -f '%e %M' -o "$OUT/t" "$@" >/dev/null 2>&1 || true
+    awk '{printf "%d %d\n", $1*1000, $2}' "$OUT/t"
+    i=$((i+1))
+  done
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+measure ours "$BIN" --local "$OUT" --vardir "$OUT/var" > "$OUT/ours"
+ours_wall=$(cut -d' ' -f1 "$OUT/ours" | median); ours_rss=$(cut -d' ' -f2 "$OUT/ours" | median)
+# External processes spawned by one run (the source layer counts them).
+spawned=$("$BIN" --local "$OUT" --vardir "$OUT/var" --debug 2>&1 | sed -n 's/.*with \([0-9]*\) external commands.*/\1/p')
+
+if command -v fusioninventory-agent >/dev/null; then
+  measure fusion fusioninventory-agent --local "$OUT" > "$OUT/fusion"
+  fi_wall=$(cut -d' ' -f1 "$OUT/fusion" | median); fi_rss=$(cut -d' ' -f2 "$OUT/fusion" | median)
+else
+  fi_wall=0; fi_rss=0
+  echo "fusioninventory-agent not installed: apt-get install fusioninventory-agent"
+fi
+
+printf '%-28s %12s %14s\n' "local inventory ($RUNS runs)" "wall ms" "peak RSS KiB"
+printf '%-28s %12s %14s\n' "ocsinventory-agent" "$ours_wall" "$ours_rss"
+printf '%-28s %12s %14s\n' "fusioninventory-agent" "$fi_wall" "$fi_rss"
+if [ "$fi_wall" -gt 0 ]; then
+  awk -v a="$ours_wall" -v b="$fi_wall" -v c="$ours_rss" -v d="$fi_rss" \
+    'BEGIN {printf "%-28s %12.3f %14.3f\n", "ratio (ours / fusion)", a/b, c/d}'
+fi
+echo "external processes spawned by one inventory: ${spawned:-?}"
