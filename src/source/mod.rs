@@ -110,10 +110,15 @@ impl Clock {
     /// The system clock and time zone.
     pub fn system() -> Clock {
         let now = chrono::Local::now();
+        let offset = now.offset().local_minus_utc();
+        let zone = std::fs::read("/etc/localtime")
+            .ok()
+            .and_then(|tzif| zone_abbreviation(&tzif, offset))
+            .unwrap_or_else(|| now.format("%Z").to_string());
         Clock {
             now: now.timestamp(),
-            offset: now.offset().local_minus_utc(),
-            zone: now.format("%Z").to_string(),
+            offset,
+            zone,
         }
     }
 
@@ -148,6 +153,48 @@ impl Clock {
         chrono::DateTime::from_timestamp(epoch, 0)
             .map(|t| t.with_timezone(&offset).format(pattern).to_string())
             .unwrap_or_default()
+    }
+}
+
+/// The zone abbreviation (`CET`, `CEST`, `UTC`) in effect at `offset` seconds east of UTC,
+/// from the POSIX TZ string at the end of a TZif file (`CET-1CEST,M3.5.0,M10.5.0/3`).
+pub fn zone_abbreviation(tzif: &[u8], offset: i32) -> Option<String> {
+    let text = String::from_utf8_lossy(tzif.rsplit(|&b| b == b'\n').nth(1)?).into_owned();
+    let mut rest = text.as_str();
+    let std_name = take_zone_name(&mut rest)?;
+    let num_end = rest
+        .find(|c: char| !(c.is_ascii_digit() || "+-:".contains(c)))
+        .unwrap_or(rest.len());
+    let (num, after) = rest.split_at(num_end);
+    let sign = if num.starts_with('-') { 1 } else { -1 };
+    let mut parts = num
+        .trim_start_matches(['+', '-'])
+        .split(':')
+        .map(|p| p.parse::<i32>().unwrap_or(0));
+    let std_offset = sign * (parts.next().unwrap_or(0) * 3600 + parts.next().unwrap_or(0) * 60);
+    rest = after;
+    let dst_name = take_zone_name(&mut rest);
+    if offset == std_offset {
+        Some(std_name)
+    } else {
+        dst_name.or(Some(std_name))
+    }
+}
+
+/// Takes a zone name (`CET`, `<+0530>`) from the front of a POSIX TZ string.
+fn take_zone_name(rest: &mut &str) -> Option<String> {
+    if let Some(r) = rest.strip_prefix('<') {
+        let end = r.find('>')?;
+        let n = r[..end].to_string();
+        *rest = &r[end + 1..];
+        Some(n)
+    } else {
+        let end = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let n = rest[..end].to_string();
+        *rest = &rest[end..];
+        (n.len() >= 3).then_some(n)
     }
 }
 
@@ -226,6 +273,22 @@ mod tests {
             "smartctl -i %2Fdev%2Fsda"
         );
         assert_eq!(command_name(&["date", "+%s"]), "date +%25s");
+    }
+
+    #[test]
+    fn zone_names() {
+        assert_eq!(
+            zone_abbreviation(b"TZif...\nUTC0\n", 0).as_deref(),
+            Some("UTC")
+        );
+        let cet = b"TZif\nCET-1CEST,M3.5.0,M10.5.0/3\n";
+        assert_eq!(zone_abbreviation(cet, 3600).as_deref(), Some("CET"));
+        assert_eq!(zone_abbreviation(cet, 7200).as_deref(), Some("CEST"));
+        assert_eq!(
+            zone_abbreviation(b"TZif\n<+0530>-5:30\n", 19800).as_deref(),
+            Some("+0530")
+        );
+        assert_eq!(zone_abbreviation(b"", 0), None);
     }
 
     #[test]

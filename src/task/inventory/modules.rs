@@ -4,8 +4,23 @@
 //! BSD modules run on Linux from a replayed BSD recording.
 
 use super::module::Module;
-use super::os;
+use super::os::linux;
 
 pub fn all() -> Vec<&'static Module> {
-    vec![&os::linux::os::MODULE, &os::linux::hardware::MODULE]
+    vec![
+        // Linux
+        &linux::os::MODULE,
+        &linux::hardware::MODULE,
+        &linux::drives::MODULE,
+        &linux::accounts::USERS,
+        &linux::accounts::GROUPS,
+        &linux::users::MODULE,
+        &linux::processes::MODULE,
+        &linux::envs::MODULE,
+        &linux::softwares::dpkg::MODULE,
+        &linux::softwares::rpm::MODULE,
+        &linux::softwares::snap::MODULE,
+        &linux::softwares::flatpak::MODULE,
+        &linux::softwares::pacman::MODULE,
+    ]
 }

@@ -1,5 +1,11 @@
 //! Linux inventory modules: one file per source of facts.
 
+pub mod accounts;
+pub mod drives;
+pub mod envs;
 pub mod hardware;
 pub mod os;
 pub mod osrelease;
+pub mod processes;
+pub mod softwares;
+pub mod users;
