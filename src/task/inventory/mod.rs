@@ -7,6 +7,8 @@
 pub mod collect;
 pub mod fields;
 pub mod generic;
+pub mod json;
+pub mod json_fields;
 pub mod model;
 pub mod module;
 pub mod modules;
@@ -92,7 +94,7 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
 /// The document in the configured format.
 pub fn render(inv: &Inventory, json: bool) -> String {
     if json {
-        String::new()
+        json::document(inv, VERSIONCLIENT)
     } else {
         xml::request(&inv.deviceid, "INVENTORY", Some(inv), VERSIONCLIENT)
     }
