@@ -3,9 +3,12 @@
 pub mod accounts;
 pub mod drives;
 pub mod envs;
+pub mod firewall;
 pub mod hardware;
+pub mod lvm;
 pub mod os;
 pub mod osrelease;
 pub mod processes;
 pub mod softwares;
 pub mod users;
+pub mod virtualmachines;

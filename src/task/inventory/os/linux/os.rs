@@ -39,6 +39,19 @@ pub fn fqdn(host: &str, etc_hosts: &str) -> String {
     host.to_string()
 }
 
+/// The host id glibc's `gethostid()` derives when `/etc/hostid` is absent: the host's
+/// IPv4 address (here from `/etc/hosts`) with its 16-bit halves swapped.
+pub fn hostid_from_hosts(host: &str, etc_hosts: &str) -> Option<u32> {
+    let ip: std::net::Ipv4Addr = etc_hosts.lines().find_map(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        let ip = words.next()?.parse().ok()?;
+        words.any(|w| w == host).then_some(ip)
+    })?;
+    let raw = u32::from_le_bytes(ip.octets());
+    Some(raw.rotate_left(16))
+}
+
 fn collect(ctx: &Context, inv: &mut Inventory) {
     let src = ctx.src;
     let distro = osrelease::distro(
@@ -90,10 +103,11 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
             ctx.clock.format_local(t, "%Y-%m-%d %H:%M:%S"),
         );
     }
-    if let Some(bytes) = src.read("/etc/hostid").filter(|b| b.len() >= 4) {
-        let id = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-        os.set("HOSTID", format!("{id:08x}"));
-    }
+    let hostid = match src.read("/etc/hostid").filter(|b| b.len() >= 4) {
+        Some(b) => Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        None => hostid_from_hosts(&host, &src.read_text("/etc/hosts").unwrap_or_default()),
+    };
+    os.set_opt("HOSTID", hostid.map(|id| format!("{id:08x}")));
 
     let hw = inv.single("HARDWARE");
     hw.set_opt("OSNAME", distro.full_name.or(distro.name))
@@ -110,6 +124,16 @@ mod tests {
         assert_eq!(offset_text(3600), "+0100");
         assert_eq!(offset_text(-19800), "-0530");
         assert_eq!(offset_text(0), "+0000");
+    }
+
+    #[test]
+    fn hostid_like_glibc() {
+        // `hostid` prints 007f0100 for a host named in /etc/hosts as 127.0.0.1.
+        assert_eq!(
+            hostid_from_hosts("vm", "127.0.0.1 localhost\n127.0.0.1 vm\n"),
+            Some(0x007f0100)
+        );
+        assert_eq!(hostid_from_hosts("nope", "127.0.0.1 vm\n"), None);
     }
 
     #[test]
