@@ -151,12 +151,14 @@ pub(crate) fn leading_number(s: &str) -> Option<f64> {
     s[..end].parse().ok()
 }
 
-/// Formats a number the way the reference prints it: integers without a fraction.
-pub(crate) fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+/// Formats a number the way the reference (Perl, 15 significant digits) prints it:
+/// `1.73 * 1000` gives `"1730"`, not `"1730.0000000000002"`.
+pub fn number_text(n: f64) -> String {
+    let rounded: f64 = format!("{n:.14e}").parse().unwrap_or(n);
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+        format!("{}", rounded as i64)
     } else {
-        format!("{n}")
+        format!("{rounded}")
     }
 }
 
@@ -199,5 +201,6 @@ Handle 0x0004, DMI type 126, 4 bytes\nInactive\n\n";
         assert_eq!(leading_number("x"), None);
         assert_eq!(number_text(2048.0), "2048");
         assert_eq!(number_text(0.46), "0.46");
+        assert_eq!(number_text(1.73 * 1000.0), "1730");
     }
 }

@@ -1,1 +1,4 @@
 //! Linux inventory modules.
+
+pub mod cpu;
+pub mod cpuinfo;
