@@ -1,3 +1,4 @@
 //! Inventory modules that read OS-independent sources (dmidecode, EDID, …).
 
 pub mod dmidecode;
+pub mod ifconfig;
