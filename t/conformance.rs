@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use ocsinventory_agent::task::inventory::generic::dmidecode::{self, Dmi};
 use ocsinventory_agent::task::inventory::model::{Entry, Value as Field};
-use ocsinventory_agent::task::inventory::generic::ifconfig;
+use ocsinventory_agent::task::inventory::generic::{ifconfig, smartctl};
 use ocsinventory_agent::task::inventory::os::linux::{cpu, cpuinfo, ip};
 use serde_json::{json, Map, Value};
 
@@ -70,6 +70,7 @@ fn runners() -> Vec<(&'static str, Runner)> {
         ("cpuinfo_raw", |d| json!(cpuinfo::parse(&read_text(&d.join("input.cpuinfo"))))),
         ("linux_cpu", run_linux_cpu),
         ("networks", run_networks),
+        ("smartctl", |d| entry(&smartctl::parse(&read_text(&d.join("input.smartctl"))))),
     ]
 }
 

@@ -2,3 +2,4 @@
 
 pub mod dmidecode;
 pub mod ifconfig;
+pub mod smartctl;
