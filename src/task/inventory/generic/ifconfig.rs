@@ -19,8 +19,10 @@ pub fn parse(text: &str) -> Vec<Entry> {
             continue;
         }
         if !line.starts_with(char::is_whitespace) {
-            let name: String =
-                line.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '-').collect();
+            let name: String = line
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '-')
+                .collect();
             if !name.is_empty() {
                 result.extend(current.take());
                 let mut e = Entry::new();
@@ -39,9 +41,18 @@ pub fn parse(text: &str) -> Vec<Entry> {
 
 fn read_line(e: &mut Entry, line: &str) {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let after = |key: &str| words.iter().position(|w| *w == key).and_then(|i| words.get(i + 1)).copied();
+    let after = |key: &str| {
+        words
+            .iter()
+            .position(|w| *w == key)
+            .and_then(|i| words.get(i + 1))
+            .copied()
+    };
     for (i, w) in words.iter().enumerate() {
-        if let Some(v) = w.strip_prefix("addr:").filter(|_| i > 0 && words[i - 1] == "inet") {
+        if let Some(v) = w
+            .strip_prefix("addr:")
+            .filter(|_| i > 0 && words[i - 1] == "inet")
+        {
             e.set("IPADDRESS", v);
         }
         if let Some(v) = w.strip_prefix("Mask:") {
@@ -80,7 +91,10 @@ fn has_up_flag(line: &str) -> bool {
         return false;
     };
     let rest = &line[start..];
-    let flags = rest.split_once('<').and_then(|(_, r)| r.split_once('>')).map(|(f, _)| f);
+    let flags = rest
+        .split_once('<')
+        .and_then(|(_, r)| r.split_once('>'))
+        .map(|(f, _)| f);
     flags.is_some_and(|f| f.split(',').any(|flag| flag == "UP"))
 }
 
@@ -102,7 +116,10 @@ mod tests {
         assert_eq!(n[0].get("MACADDR"), Some("A4:BA:DB:A5:F5:FA"));
         assert_eq!(n[0].get("TYPE"), Some("ethernet"));
         assert_eq!(n[0].get("STATUS"), Some("Up"));
-        assert_eq!((n[1].get("IPMASK"), n[1].get("TYPE"), n[1].get("STATUS")), (Some("255.0.0.0"), None, Some("Down")));
+        assert_eq!(
+            (n[1].get("IPMASK"), n[1].get("TYPE"), n[1].get("STATUS")),
+            (Some("255.0.0.0"), None, Some("Down"))
+        );
     }
 
     #[test]

@@ -25,12 +25,27 @@ pub fn parse(text: &str) -> Entry {
     let word = |keys: &[&'static str]| first_of(keys).and_then(|(_, v)| first_word(v));
 
     let mut e = Entry::new();
-    e.set("TYPE", word(&["device type"]).unwrap_or_else(|| "disk".to_string()))
-        .set("DESCRIPTION", word(&["transport protocol"]).unwrap_or_else(|| "SATA".to_string()))
-        .set_opt("INTERFACE", word(&["transport protocol", "sata version is"]))
-        .set_opt("DISKSIZE", first_of(&["user capacity"]).and_then(|(_, v)| size_in_mb(v)))
-        .set_opt("SERIALNUMBER", word(&["serial number"]))
-        .set_opt("WWN", first_of(&["lu wwn device id"]).map(|(_, v)| v.split_whitespace().collect::<String>()));
+    e.set(
+        "TYPE",
+        word(&["device type"]).unwrap_or_else(|| "disk".to_string()),
+    )
+    .set(
+        "DESCRIPTION",
+        word(&["transport protocol"]).unwrap_or_else(|| "SATA".to_string()),
+    )
+    .set_opt(
+        "INTERFACE",
+        word(&["transport protocol", "sata version is"]),
+    )
+    .set_opt(
+        "DISKSIZE",
+        first_of(&["user capacity"]).and_then(|(_, v)| size_in_mb(v)),
+    )
+    .set_opt("SERIALNUMBER", word(&["serial number"]))
+    .set_opt(
+        "WWN",
+        first_of(&["lu wwn device id"]).map(|(_, v)| v.split_whitespace().collect::<String>()),
+    );
 
     let firmware = first_of(&["revision", "firmware version"]).and_then(|(k, v)| match k {
         "revision" => first_word(v),
@@ -38,13 +53,24 @@ pub fn parse(text: &str) -> Entry {
     });
     e.set_opt("FIRMWARE", firmware);
 
-    let brand_keys = ["vendor", "model family", "add. product id", "device model", "product"];
-    e.set_opt("MANUFACTURER", word(&brand_keys).map(|w| canonical_manufacturer(&w)));
+    let brand_keys = [
+        "vendor",
+        "model family",
+        "add. product id",
+        "device model",
+        "product",
+    ];
+    e.set_opt(
+        "MANUFACTURER",
+        word(&brand_keys).map(|w| canonical_manufacturer(&w)),
+    );
 
     let model = first_of(&["product", "device model", "model family"]).and_then(|(k, v)| match k {
         "device model" => {
-            let run: String =
-                v.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ' ' || *c == '-').collect();
+            let run: String = v
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ' ' || *c == '-')
+                .collect();
             Some(run.trim().to_string())
         }
         _ => first_word(v),
@@ -54,31 +80,48 @@ pub fn parse(text: &str) -> Entry {
 }
 
 /// The first of `keys` present, with its value.
-fn first_present<'a>(info: &'a HashMap<String, String>, keys: &[&'static str]) -> Option<(&'static str, &'a str)> {
-    keys.iter().find_map(|k| info.get(*k).map(|v| (*k, v.as_str())))
+fn first_present<'a>(
+    info: &'a HashMap<String, String>,
+    keys: &[&'static str],
+) -> Option<(&'static str, &'a str)> {
+    keys.iter()
+        .find_map(|k| info.get(*k).map(|v| (*k, v.as_str())))
 }
 
 /// The first run of word characters (letters, digits, `_`).
 fn first_word(v: &str) -> Option<String> {
     let start = v.find(|c: char| c.is_alphanumeric() || c == '_')?;
-    let word: String = v[start..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let word: String = v[start..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
     Some(word)
 }
 
 /// `"480,103,981,056 bytes [480 GB]"` -> `"480103"` (MB, base 1000, truncated).
 fn size_in_mb(v: &str) -> Option<String> {
-    let number_end = v.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == ' ')).unwrap_or(v.len());
-    let digits: String = v[..number_end].chars().filter(char::is_ascii_digit).collect();
+    let number_end = v
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == ' '))
+        .unwrap_or(v.len());
+    let digits: String = v[..number_end]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
     let value: u128 = digits.parse().ok()?;
-    let unit = v[number_end..].split_whitespace().next().unwrap_or("").to_ascii_lowercase();
-    let bytes = match unit.as_str() {
-        "bytes" | "b" => value,
-        "kb" => value * 1_000,
-        "mb" => value * 1_000_000,
-        "gb" => value * 1_000_000_000,
-        "tb" => value * 1_000_000_000_000,
+    let unit = v[number_end..]
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let factor: u128 = match unit.as_str() {
+        "bytes" | "b" => 1,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        "tb" => 1_000_000_000_000,
         _ => return None,
     };
+    let bytes = value.checked_mul(factor)?;
     Some((bytes / 1_000_000).to_string())
 }
 
@@ -119,8 +162,11 @@ mod tests {
 
     #[test]
     fn garbage_gives_defaults() {
-        let e = parse("\u{0}:::\nUser Capacity: 999999999999999999999999999999999999999999 bytes\n: x\n");
+        let e = parse(
+            "\u{0}:::\nUser Capacity: 999999999999999999999999999999999999999999 bytes\n: x\n",
+        );
         assert_eq!(e.get("TYPE"), Some("disk"));
         assert_eq!(e.len(), 2);
+        assert_eq!(size_in_mb("99999999999999999999999999999999999 TB"), None);
     }
 }

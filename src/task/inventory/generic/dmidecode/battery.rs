@@ -25,7 +25,12 @@ fn battery(s: &Structure) -> Option<Entry> {
         .set("MANUFACTURER", canonical_manufacturer(manufacturer))
         .set("SERIAL", canonical_serial(serial))
         .set("CHEMISTRY", chemistry);
-    e.set_opt("DATE", get("Manufacture Date").or(get("SBDS Manufacture Date")).and_then(battery_date));
+    e.set_opt(
+        "DATE",
+        get("Manufacture Date")
+            .or(get("SBDS Manufacture Date"))
+            .and_then(battery_date),
+    );
     let voltage = get("Design Voltage").and_then(voltage_mv);
     e.set_opt("VOLTAGE", voltage.map(number_text));
     let capacity = get("Design Capacity").and_then(|c| capacity_mwh(c, voltage));
@@ -50,7 +55,11 @@ fn canonical_serial(serial: &str) -> String {
 
 /// `MM/DD/YYYY`, `MM/DD/YY` or `YYYY-MM-DD` -> `DD/MM/YYYY`.
 fn battery_date(date: &str) -> Option<String> {
-    let all_digits = |parts: &[&str]| parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    let all_digits = |parts: &[&str]| {
+        parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    };
     let slash: Vec<&str> = date.split('/').collect();
     if slash.len() == 3 && all_digits(&slash) && slash[0].len() <= 2 && slash[1].len() <= 2 {
         let year = match slash[2].len() {
@@ -94,8 +103,13 @@ fn capacity_mwh(c: &str, voltage_mv: Option<f64>) -> Option<f64> {
 
 /// The lower-cased unit word after the number.
 fn unit(s: &str) -> String {
-    let rest = s.trim_start().trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-    rest.split_whitespace().next().unwrap_or("").to_ascii_lowercase()
+    let rest = s
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    rest.split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -51,7 +51,10 @@ pub fn bios_hardware(dmi: &Dmi) -> BiosHardware {
         .set_opt("SMODEL", truthy(system("Product")).or(product_name))
         .set_opt("MMODEL", board("Product Name"))
         .set_opt("SKUNUMBER", system("SKU Number"))
-        .set_opt("SMANUFACTURER", truthy(system("Manufacturer")).or(system("Vendor")))
+        .set_opt(
+            "SMANUFACTURER",
+            truthy(system("Manufacturer")).or(system("Vendor")),
+        )
         .set_opt("MMANUFACTURER", board("Manufacturer"))
         .set_opt("SSN", system("Serial Number"))
         .set_opt("MSN", board("Serial Number"));
@@ -62,7 +65,9 @@ pub fn bios_hardware(dmi: &Dmi) -> BiosHardware {
     }
 
     let mut hardware = Entry::new();
-    hardware.set_opt("UUID", system("UUID")).set_opt("CHASSIS_TYPE", chassis("Type"));
+    hardware
+        .set_opt("UUID", system("UUID"))
+        .set_opt("CHASSIS_TYPE", chassis("Type"));
 
     let virtualbox = bios.get("MMODEL") == Some("VirtualBox")
         && bios.get("SSN") == Some("0")

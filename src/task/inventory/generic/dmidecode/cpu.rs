@@ -10,11 +10,18 @@ use crate::task::inventory::model::Entry;
 
 /// One entry per populated DMI type-4 structure (empty when there is none).
 pub fn cpus(dmi: &Dmi) -> Vec<Entry> {
-    dmi.all(4).iter().filter(|s| populated(s)).map(cpu).collect()
+    dmi.all(4)
+        .iter()
+        .filter(|s| populated(s))
+        .map(cpu)
+        .collect()
 }
 
 fn populated(s: &Structure) -> bool {
-    let status = s.get("Status").map(|v| v.to_ascii_lowercase()).unwrap_or_default();
+    let status = s
+        .get("Status")
+        .map(|v| v.to_ascii_lowercase())
+        .unwrap_or_default();
     let disabled = status.contains("unpopulated") || status.contains("disabled");
     // VMware lists absent virtual sockets with zeroed strings.
     let get = |k: &str| s.get(k).map(String::as_str);
@@ -33,8 +40,14 @@ fn cpu(s: &Structure) -> Entry {
         .set_opt("CORE", get("Core Enabled").or(get("Core Count")))
         .set_opt("THREAD", get("Thread Count"))
         .set_opt("FAMILYNAME", get("Family"))
-        .set_opt("MANUFACTURER", get("Manufacturer").or(get("Processor Manufacturer")));
-    let name = get("Version").or(get("Family")).or(get("Processor Family")).or(get("Processor Version"));
+        .set_opt(
+            "MANUFACTURER",
+            get("Manufacturer").or(get("Processor Manufacturer")),
+        );
+    let name = get("Version")
+        .or(get("Family"))
+        .or(get("Processor Family"))
+        .or(get("Processor Version"));
     e.set_opt("NAME", name.map(strip_trademarks));
 
     if let Some((stepping, family, model)) = get("ID").and_then(decode_id) {
@@ -97,9 +110,18 @@ pub(crate) fn speed_suffix(version: &str) -> Option<String> {
     } else {
         (version.strip_suffix("MHz")?, 1.0)
     };
-    let start = number.rfind(|c: char| !(c.is_ascii_digit() || c == '.')).map_or(0, |i| i + 1);
-    let value: f64 = number[start..].parse().ok()?;
+    let value: f64 = trailing_number(number).parse().ok()?;
     Some(number_text(value * factor))
+}
+
+/// The run of digits and dots at the end of a text.
+pub(crate) fn trailing_number(s: &str) -> &str {
+    let kept = s
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .count();
+    &s[s.len() - kept..]
 }
 
 /// `Current Speed`: a 3-4 digit MHz value, or an integer GHz value.
@@ -151,15 +173,29 @@ mod tests {
         assert_eq!(c.get("NAME"), Some("Intel Core2 Duo CPU E8400 @ 3.00GHz"));
         assert_eq!(c.get("SPEED"), Some("3000"));
         assert_eq!(c.get("EXTERNAL_CLOCK"), Some("333"));
-        assert_eq!((c.get("STEPPING"), c.get("FAMILYNUMBER"), c.get("MODEL")), (Some("10"), Some("6"), Some("23")));
-        assert_eq!((c.get("CORE"), c.get("CORECOUNT"), c.get("THREAD")), (Some("2"), Some("4"), Some("2")));
+        assert_eq!(
+            (c.get("STEPPING"), c.get("FAMILYNUMBER"), c.get("MODEL")),
+            (Some("10"), Some("6"), Some("23"))
+        );
+        assert_eq!(
+            (c.get("CORE"), c.get("CORECOUNT"), c.get("THREAD")),
+            (Some("2"), Some("4"), Some("2"))
+        );
     }
 
     #[test]
     fn garbage_gives_nothing() {
-        assert!(cpus(&parse("DMI type 4\n\tID: ï\n\tVersion: GHz\n\tCurrent Speed: x\n")).len() <= 1);
+        assert!(
+            cpus(&parse(
+                "DMI type 4\n\tID: ï\n\tVersion: GHz\n\tCurrent Speed: x\n"
+            ))
+            .len()
+                <= 1
+        );
         assert!(cpus(&parse("")).is_empty());
         assert_eq!(decode_id("ZZZZZZZZZZZZ"), None);
         assert_eq!(strip_trademarks("A(r)B(Tm)é"), "ABé");
+        assert_eq!(speed_suffix("é2.5GHz").as_deref(), Some("2500"));
+        assert_eq!(speed_suffix("éGHz"), None);
     }
 }

@@ -17,12 +17,21 @@ pub fn memories(dmi: &Dmi) -> Option<Vec<Entry>> {
             .all(17)
             .iter()
             .enumerate()
-            .filter(|(_, s)| !s.get("Type").is_some_and(|t| t.to_ascii_lowercase().contains("flash")))
+            .filter(|(_, s)| {
+                !s.get("Type")
+                    .is_some_and(|t| t.to_ascii_lowercase().contains("flash"))
+            })
             .map(|(i, s)| memory_device(i + 1, s, correction))
             .collect();
         Some(list)
     } else if dmi.has(6) {
-        Some(dmi.all(6).iter().enumerate().map(|(i, s)| memory_module(i + 1, s)).collect())
+        Some(
+            dmi.all(6)
+                .iter()
+                .enumerate()
+                .map(|(i, s)| memory_module(i + 1, s))
+                .collect(),
+        )
     } else {
         None
     }
@@ -39,11 +48,15 @@ fn memory_device(slot: usize, s: &Structure, correction: Option<&str>) -> Entry 
         .set_opt("TYPE", get("Type"))
         .set_opt("SERIALNUMBER", get("Serial Number"))
         .set_opt("MEMORYCORRECTION", correction)
-        .set_opt("MANUFACTURER", get("Manufacturer").filter(|m| real_manufacturer(m)));
+        .set_opt(
+            "MANUFACTURER",
+            get("Manufacturer").filter(|m| real_manufacturer(m)),
+        );
     if let Some(size) = get("Size").and_then(size_in_mb) {
         e.set("CAPACITY", size);
     }
-    let part = get("Part Number").filter(|p| !["DIMM", "PartNum", "SerNum"].iter().any(|w| p.contains(w)));
+    let part =
+        get("Part Number").filter(|p| !["DIMM", "PartNum", "SerNum"].iter().any(|w| p.contains(w)));
     if let Some(part) = part {
         let model = decode_part_number(part);
         if let Some(known) = PartNumber::decode(&model, get("Module Manufacturer ID")) {
@@ -63,7 +76,8 @@ fn memory_device(slot: usize, s: &Structure, correction: Option<&str>) -> Entry 
 /// One DMI type-6 structure (old "Memory Module Information").
 fn memory_module(slot: usize, s: &Structure) -> Entry {
     let mut e = Entry::new();
-    e.set("NUMSLOTS", slot.to_string()).set_opt("TYPE", s.get("Type").map(String::as_str));
+    e.set("NUMSLOTS", slot.to_string())
+        .set_opt("TYPE", s.get("Type").map(String::as_str));
     if let Some(size) = s.get("Installed Size").and_then(|v| size_in_mb(v)) {
         e.set("CAPACITY", size);
     }
@@ -73,7 +87,9 @@ fn memory_module(slot: usize, s: &Structure) -> Entry {
 /// Manufacturer strings that are placeholders or raw JEDEC codes, not names.
 fn real_manufacturer(m: &str) -> bool {
     let lower = m.to_ascii_lowercase();
-    let bogus = ["manufacturer", "undefined", "none", "00000", " dimm"].iter().any(|w| lower.contains(w))
+    let bogus = ["manufacturer", "undefined", "none", "00000", " dimm"]
+        .iter()
+        .any(|w| lower.contains(w))
         || lower.starts_with("0x");
     !bogus
 }
@@ -101,7 +117,9 @@ pub(crate) fn canonical_speed(speed: &str) -> Option<String> {
 /// `"2 GB"`, `"512 MB"`, `"256Mbyte"` -> size in MB (base 1024); `None` for anything else.
 fn size_in_mb(size: &str) -> Option<String> {
     let size = size.trim();
-    let digits_end = size.find(|c: char| !c.is_ascii_digit()).unwrap_or(size.len());
+    let digits_end = size
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(size.len());
     let value: f64 = size[..digits_end].parse().ok()?;
     let unit: Vec<char> = size[digits_end..].trim_start().chars().take(2).collect();
     if unit.len() < 2 || !unit[1].eq_ignore_ascii_case(&'b') {
@@ -120,14 +138,20 @@ fn size_in_mb(size: &str) -> Option<String> {
 /// A `0x…` hex part number decoded to characters; control characters removed; trimmed.
 fn decode_part_number(part: &str) -> String {
     let decoded: String = match part.strip_prefix("0x") {
-        Some(hex) if hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) => (0..hex.len())
+        Some(hex) if hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) => (0..hex
+            .len())
             .step_by(2)
             .filter_map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
             .map(char::from)
             .collect(),
         _ => part.to_string(),
     };
-    decoded.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string()
+    decoded
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// What a known vendor's part number tells about a module.
@@ -138,6 +162,17 @@ struct PartNumber {
     speed: Option<u32>,
 }
 
+/// A vendor's decoder: part number -> (memory type, speed in MHz).
+type Scheme = fn(&str) -> Option<(&'static str, Option<u32>)>;
+
+/// Known vendors: name, JEDEC manufacturer code, decoder.
+const SCHEMES: &[(&str, &str, Scheme)] = &[
+    ("Hynix", "0xAD", hynix),
+    ("Samsung", "0xCE", samsung),
+    ("Micron", "0x2C", micron),
+    ("Elpida", "0xFE", elpida),
+];
+
 impl PartNumber {
     /// Tries each vendor scheme; `mm_id` (dmidecode `Module Manufacturer ID`, e.g.
     /// `Bank 1, Hex 0xCE`) when present must name the same vendor.
@@ -145,19 +180,20 @@ impl PartNumber {
         if part.contains(char::is_whitespace) {
             return None;
         }
-        let schemes: [(&'static str, &str, fn(&str) -> Option<(&'static str, Option<u32>)>); 4] = [
-            ("Hynix", "0xAD", hynix),
-            ("Samsung", "0xCE", samsung),
-            ("Micron", "0x2C", micron),
-            ("Elpida", "0xFE", elpida),
-        ];
         let mm_hex = mm_id.and_then(|m| m.find("0x").map(|i| m[i..].to_ascii_uppercase()));
-        schemes.iter().find_map(|(manufacturer, jedec, scheme)| {
-            if mm_hex.as_deref().is_some_and(|h| !h.starts_with(&jedec.to_ascii_uppercase())) {
+        SCHEMES.iter().find_map(|(manufacturer, jedec, scheme)| {
+            if mm_hex
+                .as_deref()
+                .is_some_and(|h| !h.starts_with(&jedec.to_ascii_uppercase()))
+            {
                 return None;
             }
             let (kind, speed) = scheme(part)?;
-            Some(PartNumber { manufacturer, kind, speed })
+            Some(PartNumber {
+                manufacturer,
+                kind,
+                speed,
+            })
         })
     }
 }
@@ -176,9 +212,20 @@ fn lookup(table: &[(&str, u32)], code: Option<&str>) -> Option<u32> {
 /// SK Hynix modules: HYMP/HMP (DDR2), HMT (DDR3), HMA (DDR4), then `-<speed code>`.
 fn hynix(part: &str) -> Option<(&'static str, Option<u32>)> {
     const SPEEDS: &[(&str, u32)] = &[
-        ("E3", 400), ("C4", 533), ("Y5", 667), ("S5", 800), ("S6", 800), ("G7", 1066),
-        ("H9", 1333), ("PB", 1600), ("RD", 1866), ("TF", 2133), ("UH", 2400), ("VK", 2666),
-        ("WM", 2933), ("XN", 3200),
+        ("E3", 400),
+        ("C4", 533),
+        ("Y5", 667),
+        ("S5", 800),
+        ("S6", 800),
+        ("G7", 1066),
+        ("H9", 1333),
+        ("PB", 1600),
+        ("RD", 1866),
+        ("TF", 2133),
+        ("UH", 2400),
+        ("VK", 2666),
+        ("WM", 2933),
+        ("XN", 3200),
     ];
     let kind = if part.starts_with("HYMP") || part.starts_with("HMP") {
         "DDR2"
@@ -200,9 +247,21 @@ fn hynix(part: &str) -> Option<(&'static str, Option<u32>)> {
 /// `-<temperature letter><speed code>`.
 fn samsung(part: &str) -> Option<(&'static str, Option<u32>)> {
     const SPEEDS: &[(&str, u32)] = &[
-        ("CC", 400), ("D5", 533), ("E6", 667), ("E7", 800), ("F7", 800), ("F8", 1066),
-        ("H9", 1333), ("K0", 1600), ("MA", 1866), ("NB", 2133), ("PB", 2133), ("RC", 2400),
-        ("TD", 2666), ("VF", 2933), ("WE", 3200),
+        ("CC", 400),
+        ("D5", 533),
+        ("E6", 667),
+        ("E7", 800),
+        ("F7", 800),
+        ("F8", 1066),
+        ("H9", 1333),
+        ("K0", 1600),
+        ("MA", 1866),
+        ("NB", 2133),
+        ("PB", 2133),
+        ("RC", 2400),
+        ("TD", 2666),
+        ("VF", 2933),
+        ("WE", 3200),
     ];
     let bytes = part.as_bytes();
     if bytes.len() < 8 || bytes[0] != b'M' || !bytes[1..4].iter().all(u8::is_ascii_digit) {
@@ -225,8 +284,17 @@ fn samsung(part: &str) -> Option<(&'static str, Option<u32>)> {
 /// A… DDR4), then `-<speed>` (`800`, `1G4`, `2G1`, …).
 fn micron(part: &str) -> Option<(&'static str, Option<u32>)> {
     const SPEEDS: &[(&str, u32)] = &[
-        ("667", 667), ("800", 800), ("1G1", 1066), ("1G4", 1333), ("1G6", 1600), ("1G9", 1866),
-        ("2G1", 2133), ("2G3", 2400), ("2G6", 2666), ("2G9", 2933), ("3G2", 3200),
+        ("667", 667),
+        ("800", 800),
+        ("1G1", 1066),
+        ("1G4", 1333),
+        ("1G6", 1600),
+        ("1G9", 1866),
+        ("2G1", 2133),
+        ("2G3", 2400),
+        ("2G6", 2666),
+        ("2G9", 2933),
+        ("3G2", 3200),
     ];
     let rest = part.strip_prefix("MT").unwrap_or(part);
     let count_len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
@@ -247,7 +315,13 @@ fn micron(part: &str) -> Option<(&'static str, Option<u32>)> {
 /// Elpida modules: EBD (DDR), EBE (DDR2), EBJ (DDR3), then `-<speed code>`.
 fn elpida(part: &str) -> Option<(&'static str, Option<u32>)> {
     const SPEEDS: &[(&str, u32)] = &[
-        ("5C", 533), ("6E", 667), ("8E", 800), ("8G", 800), ("AE", 1066), ("DJ", 1333), ("GN", 1600),
+        ("5C", 533),
+        ("6E", 667),
+        ("8E", 800),
+        ("8G", 800),
+        ("AE", 1066),
+        ("DJ", 1333),
+        ("GN", 1600),
     ];
     let kind = match part.get(..3)? {
         "EBD" => "DDR",
@@ -299,12 +373,24 @@ mod tests {
     #[test]
     fn part_numbers() {
         let d = |p| PartNumber::decode(p, None);
-        assert_eq!(d("M386A4G40DM0-CPB").map(|p| (p.kind, p.speed)), Some(("DDR4", Some(2133))));
-        assert_eq!(d("EBE21UE8ACUA-8G-E").map(|p| p.manufacturer), Some("Elpida"));
-        assert_eq!(d("MT36KSF1G72PZ-1G4M1").map(|p| (p.kind, p.speed)), Some(("DDR3", Some(1333))));
+        assert_eq!(
+            d("M386A4G40DM0-CPB").map(|p| (p.kind, p.speed)),
+            Some(("DDR4", Some(2133)))
+        );
+        assert_eq!(
+            d("EBE21UE8ACUA-8G-E").map(|p| p.manufacturer),
+            Some("Elpida")
+        );
+        assert_eq!(
+            d("MT36KSF1G72PZ-1G4M1").map(|p| (p.kind, p.speed)),
+            Some(("DDR3", Some(1333)))
+        );
         assert_eq!(d("M3 78T2953EZ3-CE6"), None);
         assert_eq!(d("F3-12800CL9-2GBXL"), None);
-        assert_eq!(PartNumber::decode("HMT42GR7AFR4A-PB", Some("Bank 1, Hex 0xCE")), None);
+        assert_eq!(
+            PartNumber::decode("HMT42GR7AFR4A-PB", Some("Bank 1, Hex 0xCE")),
+            None
+        );
     }
 
     #[test]

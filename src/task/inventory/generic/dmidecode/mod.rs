@@ -147,7 +147,9 @@ fn is_placeholder(value: &str) -> bool {
 /// Leading number of a size/speed text (`"2 GB"` -> 2.0, `"1.6 GHz"` -> 1.6).
 pub(crate) fn leading_number(s: &str) -> Option<f64> {
     let s = s.trim_start();
-    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     s[..end].parse().ok()
 }
 
@@ -182,16 +184,24 @@ Handle 0x0004, DMI type 126, 4 bytes\nInactive\n\n";
         assert_eq!(dmi.value(0, "Version"), None);
         assert_eq!(dmi.value(1, "Manufacturer"), None);
         assert_eq!(dmi.value(1, "Product Name"), Some("System Product Name"));
-        assert_eq!(dmi.value(1, "Description"), Some("Machine Type 8480 : Enabled"));
+        assert_eq!(
+            dmi.value(1, "Description"),
+            Some("Machine Type 8480 : Enabled")
+        );
         assert_eq!(dmi.all(17).len(), 2);
-        assert_eq!(dmi.all(17)[1].get("Size").map(String::as_str), Some("2048 MB"));
+        assert_eq!(
+            dmi.all(17)[1].get("Size").map(String::as_str),
+            Some("2048 MB")
+        );
         assert!(!dmi.has(126));
     }
 
     #[test]
     fn garbage_gives_nothing() {
         assert!(parse("").is_empty());
-        assert!(parse("\u{0}\u{1}garbage: x\n\tKey: v\nDMI type 99999999999999999999\n").is_empty());
+        assert!(
+            parse("\u{0}\u{1}garbage: x\n\tKey: v\nDMI type 99999999999999999999\n").is_empty()
+        );
         assert!(parse("DMI type \n\t:\n\t: x\n").is_empty());
     }
 

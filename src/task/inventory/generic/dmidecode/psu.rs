@@ -32,7 +32,10 @@ pub fn power_supplies(dmi: &Dmi) -> Vec<Entry> {
         let mut e = Entry::new();
         for (key, field) in FIELDS {
             if let Some(v) = s.get(*key).filter(|v| !oem_placeholder(v)) {
-                e.set(field, v.chars().filter(|c| !c.is_control()).collect::<String>());
+                e.set(
+                    field,
+                    v.chars().filter(|c| !c.is_control()).collect::<String>(),
+                );
             }
         }
         if let Some(m) = e.get("MANUFACTURER").map(canonical_manufacturer) {
@@ -52,7 +55,11 @@ pub fn power_supplies(dmi: &Dmi) -> Vec<Entry> {
 
 /// `To Be Filled By O.E.M.` (dots optional) and `OEM Define …` board placeholders.
 fn oem_placeholder(v: &str) -> bool {
-    let squeezed: String = v.to_ascii_lowercase().chars().filter(|c| *c != '.').collect();
+    let squeezed: String = v
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| *c != '.')
+        .collect();
     squeezed.contains("to be filled by oem") || squeezed.contains("oem define")
 }
 
@@ -60,7 +67,9 @@ fn oem_placeholder(v: &str) -> bool {
 fn dell_part_number(p: &str) -> Option<String> {
     let b = p.as_bytes();
     let ok = b.len() == 9
-        && b[..6].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        && b[..6]
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
         && matches!(b[6], b'A' | b'B')
         && b[7..].iter().all(u8::is_ascii_digit);
     ok.then(|| p[..6].to_string())
@@ -68,8 +77,21 @@ fn dell_part_number(p: &str) -> Option<String> {
 
 /// Brand names that replace the whole value when found as a word in it.
 const BRANDS: &[&str] = &[
-    "maxtor", "sony", "compaq", "ibm", "toshiba", "fujitsu", "lg", "samsung", "nec", "transcend",
-    "matshita", "hitachi", "pioneer", "dell", "supermicro",
+    "maxtor",
+    "sony",
+    "compaq",
+    "ibm",
+    "toshiba",
+    "fujitsu",
+    "lg",
+    "samsung",
+    "nec",
+    "transcend",
+    "matshita",
+    "hitachi",
+    "pioneer",
+    "dell",
+    "supermicro",
 ];
 
 /// Canonical manufacturer name, the way the reference agent spells it: CPU vendor ids
@@ -94,16 +116,23 @@ pub fn canonical_manufacturer(name: &str) -> String {
     }
     if let Some(brand) = first_brand_word(name) {
         let mut chars = brand.chars();
-        return chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default();
+        return chars
+            .next()
+            .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+            .unwrap_or_default();
     }
     let lower = name.to_ascii_lowercase();
     if name.starts_with("hp") || name.starts_with("HP") || lower.starts_with("hewlett packard") {
         "Hewlett-Packard".to_string()
-    } else if name.starts_with("WDC") || name.starts_with("Western") || name.starts_with("western") {
+    } else if name.starts_with("WDC") || name.starts_with("Western") || name.starts_with("western")
+    {
         "Western Digital".to_string()
     } else if name.starts_with("ST") || name.starts_with("Seagate") || name.starts_with("seagate") {
         "Seagate".to_string()
-    } else if ["HD", "IC", "HU", "HGST"].iter().any(|p| name.starts_with(p)) {
+    } else if ["HD", "IC", "HU", "HGST"]
+        .iter()
+        .any(|p| name.starts_with(p))
+    {
         "Hitachi".to_string()
     } else {
         name.to_string()
@@ -113,8 +142,12 @@ pub fn canonical_manufacturer(name: &str) -> String {
 /// The leftmost brand of [`BRANDS`] appearing as a whole word (case-insensitive).
 fn first_brand_word(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    let words = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
-    words.into_iter().find_map(|w| BRANDS.iter().find(|b| **b == w).copied())
+    let words = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty());
+    words
+        .into_iter()
+        .find_map(|w| BRANDS.iter().find(|b| **b == w).copied())
 }
 
 #[cfg(test)]

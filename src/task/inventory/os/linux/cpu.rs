@@ -9,6 +9,7 @@
 //! Other architectures (ARM, PowerPC, MIPS, Alpha, SPARC, IA64) have one rule each.
 
 use super::cpuinfo::CpuBlock;
+use crate::task::inventory::generic::dmidecode::cpu::trailing_number;
 use crate::task::inventory::generic::dmidecode::number_text;
 use crate::task::inventory::generic::dmidecode::psu::canonical_manufacturer;
 use crate::task::inventory::model::Entry;
@@ -30,7 +31,10 @@ impl CpuArch {
     /// `sparc64`, `ia64`, …) to the rule to apply.
     pub fn from_machine(machine: &str) -> Option<CpuArch> {
         let m = machine.trim().to_ascii_lowercase();
-        let arch = if m == "x86_64" || m == "amd64" || (m.len() == 4 && m.starts_with('i') && m.ends_with("86")) {
+        let arch = if m == "x86_64"
+            || m == "amd64"
+            || (m.len() == 4 && m.starts_with('i') && m.ends_with("86"))
+        {
             CpuArch::X86
         } else if m.starts_with("arm") || m.starts_with("aarch64") {
             CpuArch::Arm
@@ -57,7 +61,10 @@ pub fn cpus_from_proc(arch: CpuArch, blocks: &[CpuBlock], machine: Option<&str>)
         CpuArch::X86 => x86_cpus(blocks, &[], machine),
         CpuArch::Arm => blocks.iter().map(arm_cpu).collect(),
         CpuArch::PowerPc => blocks.iter().map(powerpc_cpu).collect(),
-        CpuArch::Mips => blocks.iter().map(|b| named("MIPS", field(b, "cpu model"))).collect(),
+        CpuArch::Mips => blocks
+            .iter()
+            .map(|b| named("MIPS", field(b, "cpu model")))
+            .collect(),
         CpuArch::Alpha => blocks.iter().map(alpha_cpu).collect(),
         CpuArch::Sparc => sparc_cpus(blocks),
         CpuArch::Ia64 => blocks.iter().map(ia64_cpu).collect(),
@@ -77,7 +84,10 @@ fn named(arch: &str, name: Option<&str>) -> Entry {
 /// The leading run of digits of a text (`"1452.000000MHz"` -> 1452).
 fn first_integer(s: &str) -> Option<String> {
     let start = s.find(|c: char| c.is_ascii_digit())?;
-    let digits: String = s[start..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = s[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     Some(digits)
 }
 
@@ -99,7 +109,10 @@ fn alpha_cpu(b: &CpuBlock) -> Entry {
     e.set_opt("SERIAL", field(b, "cpu serial number"));
     let speed = field(b, "cycle frequency [hz]").and_then(|f| {
         let digits = first_integer(f)?;
-        digits.strip_suffix("000000").filter(|d| !d.is_empty()).map(str::to_string)
+        digits
+            .strip_suffix("000000")
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
     });
     e.set_opt("SPEED", speed);
     e
@@ -110,13 +123,21 @@ fn sparc_cpus(blocks: &[CpuBlock]) -> Vec<Entry> {
     let Some(b) = blocks.first() else {
         return Vec::new();
     };
-    let count: usize = field(b, "ncpus probed").and_then(|n| n.parse().ok()).unwrap_or(1).min(4096);
-    (0..count).map(|_| named("SPARC", field(b, "cpu"))).collect()
+    let count: usize = field(b, "ncpus probed")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+        .min(4096);
+    (0..count)
+        .map(|_| named("SPARC", field(b, "cpu")))
+        .collect()
 }
 
 fn ia64_cpu(b: &CpuBlock) -> Entry {
     let mut e = named("IA64", field(b, "model name").or(field(b, "family")));
-    e.set_opt("MANUFACTURER", field(b, "vendor").map(canonical_manufacturer));
+    e.set_opt(
+        "MANUFACTURER",
+        field(b, "vendor").map(canonical_manufacturer),
+    );
     e.set_opt("SPEED", field(b, "cpu mhz").and_then(first_integer));
     e
 }
@@ -134,9 +155,18 @@ pub fn x86_cpus(blocks: &[CpuBlock], dmi_cpus: &[Entry], machine: Option<&str>) 
             let from_dmi = |k: &str| dmi.and_then(|d| d.get(k));
             let mut e = Entry::new();
             e.set("ARCH", x86_arch(machine, block))
-                .set_opt("MANUFACTURER", field(block, "vendor_id").map(canonical_manufacturer))
-                .set_opt("STEPPING", field(block, "stepping").or(from_dmi("STEPPING")))
-                .set_opt("FAMILYNUMBER", field(block, "cpu family").or(from_dmi("FAMILYNUMBER")))
+                .set_opt(
+                    "MANUFACTURER",
+                    field(block, "vendor_id").map(canonical_manufacturer),
+                )
+                .set_opt(
+                    "STEPPING",
+                    field(block, "stepping").or(from_dmi("STEPPING")),
+                )
+                .set_opt(
+                    "FAMILYNUMBER",
+                    field(block, "cpu family").or(from_dmi("FAMILYNUMBER")),
+                )
                 .set_opt("MODEL", field(block, "model").or(from_dmi("MODEL")))
                 .set_opt("NAME", field(block, "model name"))
                 .set_opt("CORE", core.as_deref().or(from_dmi("CORE")))
@@ -156,7 +186,10 @@ pub fn x86_cpus(blocks: &[CpuBlock], dmi_cpus: &[Entry], machine: Option<&str>) 
 fn x86_packages(blocks: &[CpuBlock]) -> Vec<(&CpuBlock, Option<String>, Option<String>)> {
     let has_packages = blocks.iter().any(|b| b.contains_key("physical id"));
     if !has_packages {
-        return blocks.iter().map(|b| (b, Some("1".to_string()), Some("1".to_string()))).collect();
+        return blocks
+            .iter()
+            .map(|b| (b, Some("1".to_string()), Some("1".to_string())))
+            .collect();
     }
     let mut seen: Vec<&str> = Vec::new();
     let mut packages = Vec::new();
@@ -188,9 +221,7 @@ fn x86_arch(machine: Option<&str>, block: &CpuBlock) -> &'static str {
 fn ghz_in_name(name: &str) -> Option<String> {
     let lower = name.to_ascii_lowercase();
     lower.match_indices("ghz").find_map(|(i, _)| {
-        let before = &lower[..i];
-        let start = before.rfind(|c: char| !(c.is_ascii_digit() || c == '.')).map_or(0, |p| p + 1);
-        let number: f64 = before[start..].parse().ok()?;
+        let number: f64 = trailing_number(&lower[..i]).parse().ok()?;
         Some(number_text(number * 1000.0))
     })
 }
@@ -214,13 +245,18 @@ mod tests {
         assert_eq!(c.get("MANUFACTURER"), Some("Intel"));
         assert_eq!(c.get("SPEED"), Some("2270"));
         assert_eq!((c.get("CORE"), c.get("THREAD")), (Some("2"), Some("4")));
-        assert_eq!(x86_cpus(&parse(X86), &[], Some("i686"))[0].get("ARCH"), Some("i386"));
+        assert_eq!(
+            x86_cpus(&parse(X86), &[], Some("i686"))[0].get("ARCH"),
+            Some("i386")
+        );
     }
 
     #[test]
     fn x86_merges_dmidecode() {
         let mut dmi = Entry::new();
-        dmi.set("ID", "A7 06 02 00").set("STEPPING", "9").set("CORECOUNT", "18");
+        dmi.set("ID", "A7 06 02 00")
+            .set("STEPPING", "9")
+            .set("CORECOUNT", "18");
         let cpus = x86_cpus(&parse("processor : 0\nmodel name : x\n"), &[dmi], None);
         assert_eq!(cpus[0].get("ID"), Some("A7 06 02 00"));
         assert_eq!(cpus[0].get("STEPPING"), Some("9"));
@@ -233,9 +269,17 @@ mod tests {
         let ppc = cpus_from_proc(CpuArch::PowerPc, &parse("processor : 0\ncpu : POWER4+ (gq)\nclock : 1452.000000MHz\nmachine : CHRP IBM,7038-6M2\n"), None);
         assert_eq!(ppc[0].get("SPEED"), Some("1452"));
         assert_eq!(ppc[0].get("MANUFACTURER"), Some("IBM"));
-        let alpha = cpus_from_proc(CpuArch::Alpha, &parse("cpu : Alpha\ncycle frequency [Hz] : 1250000000 est.\n"), None);
+        let alpha = cpus_from_proc(
+            CpuArch::Alpha,
+            &parse("cpu : Alpha\ncycle frequency [Hz] : 1250000000 est.\n"),
+            None,
+        );
         assert_eq!(alpha[0].get("SPEED"), Some("1250"));
-        let sparc = cpus_from_proc(CpuArch::Sparc, &parse("cpu : UltraSparc\nncpus probed : 2\n"), None);
+        let sparc = cpus_from_proc(
+            CpuArch::Sparc,
+            &parse("cpu : UltraSparc\nncpus probed : 2\n"),
+            None,
+        );
         assert_eq!(sparc.len(), 2);
         assert_eq!(CpuArch::from_machine("armv7l"), Some(CpuArch::Arm));
         assert_eq!(CpuArch::from_machine("i686"), Some(CpuArch::X86));
@@ -243,9 +287,18 @@ mod tests {
 
     #[test]
     fn garbage_gives_nothing() {
-        for arch in [CpuArch::X86, CpuArch::Arm, CpuArch::PowerPc, CpuArch::Mips, CpuArch::Alpha, CpuArch::Sparc, CpuArch::Ia64] {
+        for arch in [
+            CpuArch::X86,
+            CpuArch::Arm,
+            CpuArch::PowerPc,
+            CpuArch::Mips,
+            CpuArch::Alpha,
+            CpuArch::Sparc,
+            CpuArch::Ia64,
+        ] {
             assert!(cpus_from_proc(arch, &parse("\u{0}garbage"), None).is_empty());
         }
         assert_eq!(ghz_in_name("GHz .GHz"), None);
+        assert_eq!(ghz_in_name("ü1.5ghz").as_deref(), Some("1500"));
     }
 }

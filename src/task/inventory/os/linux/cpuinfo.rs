@@ -57,15 +57,24 @@ mod tests {
                     processor\t: 1\n\nHardware\t: BCM2835\nSerial\t: 01\n";
         let b = parse(text);
         assert_eq!(b.len(), 2);
-        assert_eq!(b[0].get("model name").map(String::as_str), Some("Intel(R) Atom(TM)"));
+        assert_eq!(
+            b[0].get("model name").map(String::as_str),
+            Some("Intel(R) Atom(TM)")
+        );
         assert!(!b[0].contains_key("power management"));
     }
 
     #[test]
     fn sparc_single_block_and_arm_processor_name() {
-        assert_eq!(parse("cpu\t\t: TI UltraSparc\nncpus probed\t: 2\n").len(), 1);
+        assert_eq!(
+            parse("cpu\t\t: TI UltraSparc\nncpus probed\t: 2\n").len(),
+            1
+        );
         let b = parse("Processor       : XScale-80219 rev 0 (v5l)\r\nBogoMIPS : 593.10\r\n");
-        assert_eq!(b[0].get("processor").map(String::as_str), Some("XScale-80219 rev 0 (v5l)"));
+        assert_eq!(
+            b[0].get("processor").map(String::as_str),
+            Some("XScale-80219 rev 0 (v5l)")
+        );
     }
 
     #[test]

@@ -19,7 +19,8 @@ pub fn parse(text: &str) -> Vec<Entry> {
         if let Some((name, up)) = header(line) {
             flush(&mut result, interface.take(), &mut addresses);
             let mut e = Entry::new();
-            e.set("DESCRIPTION", name).set("STATUS", if up { "Up" } else { "Down" });
+            e.set("DESCRIPTION", name)
+                .set("STATUS", if up { "Up" } else { "Down" });
             interface = Some(e);
             continue;
         }
@@ -75,7 +76,10 @@ fn header(line: &str) -> Option<(&str, bool)> {
 /// Colon-separated hex bytes, at least six (Ethernet, InfiniBand, …).
 fn is_mac(s: &str) -> bool {
     let parts: Vec<&str> = s.split(':').collect();
-    parts.len() >= 6 && parts.iter().all(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_hexdigit()))
+    parts.len() >= 6
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 fn with_interface(iface: &Entry, description: &str) -> Entry {
@@ -93,8 +97,16 @@ fn ipv4_entry(iface: &Entry, words: &[&str]) -> Option<Entry> {
         None => (*words.get(1)?, None),
     };
     let ip: Ipv4Addr = address.parse().ok()?;
-    let label = words.last().filter(|_| words.len() > 2).copied().unwrap_or("");
-    let label = if label.is_empty() { iface.get("DESCRIPTION").unwrap_or("") } else { label };
+    let label = words
+        .last()
+        .filter(|_| words.len() > 2)
+        .copied()
+        .unwrap_or("");
+    let label = if label.is_empty() {
+        iface.get("DESCRIPTION").unwrap_or("")
+    } else {
+        label
+    };
     let mut e = with_interface(iface, label);
     e.set("IPADDRESS", address);
     if let Some(prefix) = prefix {
@@ -114,7 +126,10 @@ fn ipv6_entry(iface: &Entry, words: &[&str]) -> Option<Entry> {
     let mut e = with_interface(iface, iface.get("DESCRIPTION").unwrap_or(""));
     e.set("IPADDRESS6", address)
         .set("IPMASK6", Ipv6Addr::from(mask).to_string())
-        .set("IPSUBNET6", Ipv6Addr::from(u128::from(ip) & mask).to_string());
+        .set(
+            "IPSUBNET6",
+            Ipv6Addr::from(u128::from(ip) & mask).to_string(),
+        );
     Some(e)
 }
 
@@ -138,20 +153,29 @@ mod tests {
     fn one_entry_per_address() {
         let n = parse(SAMPLE);
         assert_eq!(n.len(), 6);
-        assert_eq!(n[1].get("IPMASK6"), Some("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+        assert_eq!(
+            n[1].get("IPMASK6"),
+            Some("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")
+        );
         assert_eq!(n[1].get("IPSUBNET6"), Some("::1"));
         assert_eq!(n[2].get("DESCRIPTION"), Some("eth0:1"));
         assert_eq!(n[2].get("IPSUBNET"), Some("192.168.0.0"));
         assert_eq!(n[3].get("IPSUBNET6"), Some("2a01:e34:ef9c:64d0::"));
         assert_eq!(n[4].get("IPADDRESS"), Some("192.168.41.6"));
         assert!(!n[4].has("IPMASK") && !n[4].has("MACADDR"));
-        assert_eq!((n[5].get("DESCRIPTION"), n[5].get("STATUS")), (Some("wlan0"), Some("Down")));
+        assert_eq!(
+            (n[5].get("DESCRIPTION"), n[5].get("STATUS")),
+            (Some("wlan0"), Some("Down"))
+        );
     }
 
     #[test]
     fn garbage_gives_nothing() {
         assert!(parse("").is_empty());
         assert!(parse("inet 1.2.3.4/99\n1:x\n: <\n\u{0}").is_empty());
-        assert_eq!(parse("1: a: <UP>\n inet6 ::1/999\n inet 1.2.3.4/40 x\n").len(), 1);
+        assert_eq!(
+            parse("1: a: <UP>\n inet6 ::1/999\n inet 1.2.3.4/40 x\n").len(),
+            1
+        );
     }
 }
