@@ -98,7 +98,7 @@ fn decode(edid: &[u8]) -> Option<Decoded> {
     for offset in [54, 72, 90, 108] {
         let descriptor = &base[offset..offset + 18];
         // Display descriptors start with a zero pixel clock; text ones carry 13 bytes.
-        if descriptor[..3] != [0, 0, 0] {
+        if descriptor[..2] != [0, 0] {
             continue;
         }
         let text = descriptor_text(&descriptor[5..18]);
