@@ -5,6 +5,7 @@
 //! One entry per interface block: DESCRIPTION (name), STATUS (`Up` when an `UP` flag is
 //! seen, else `Down`), IPADDRESS, IPMASK, IPADDRESS6 (old layout keeps the `/len`),
 //! MACADDR, TYPE (`ethernet`). Only the last IPv4/IPv6 address of a block is kept.
+//! BSD's layout (`ether …`, hex `netmask 0xffffff00`) is read the same way.
 
 use crate::task::inventory::model::Entry;
 
@@ -63,9 +64,11 @@ fn read_line(e: &mut Entry, line: &str) {
             e.set("TYPE", if v == "Ethernet" { "ethernet" } else { "" });
         }
     }
-    // New layout: `inet 10.0.0.5  netmask 255.255.255.0  broadcast 10.0.0.255`.
+    // New layout: `inet 10.0.0.5  netmask 255.255.255.0  broadcast 10.0.0.255` (BSD writes
+    // the mask in hex). Like the reference, lines without a broadcast (loopback,
+    // point-to-point) are not read.
     if let (Some(ip), Some(mask), Some(_)) = (after("inet"), after("netmask"), after("broadcast")) {
-        e.set("IPADDRESS", ip).set("IPMASK", mask);
+        e.set("IPADDRESS", ip).set("IPMASK", dotted_mask(mask));
     }
     match (after("inet6"), after("addr:")) {
         (Some("addr:"), Some(v)) => e.set("IPADDRESS6", v),
@@ -75,13 +78,20 @@ fn read_line(e: &mut Entry, line: &str) {
     if let Some(mac) = after("HWaddr").or(after("HWadr")) {
         e.set("MACADDR", mac);
     }
+    // `ether 00:11:22:33:44:55  txqueuelen 1000  (Ethernet)` (BSD omits the parenthesis).
     if let Some(mac) = after("ether") {
-        if words.contains(&"(Ethernet)") {
-            e.set("MACADDR", mac).set("TYPE", "ethernet");
-        }
+        e.set("MACADDR", mac).set("TYPE", "ethernet");
     }
     if words.first() == Some(&"UP") || has_up_flag(line) {
         e.set("STATUS", "Up");
+    }
+}
+
+/// `0xffffff00` -> `255.255.255.0`; dotted masks unchanged.
+fn dotted_mask(mask: &str) -> String {
+    match mask.strip_prefix("0x").map(|h| u32::from_str_radix(h, 16)) {
+        Some(Ok(bits)) => std::net::Ipv4Addr::from(bits).to_string(),
+        _ => mask.to_string(),
     }
 }
 
@@ -134,6 +144,17 @@ mod tests {
         assert_eq!(n[0].get("IPADDRESS6"), Some("fe80::1"));
         assert_eq!(n[0].get("MACADDR"), Some("00:11:22:33:44:55"));
         assert_eq!(n[0].get("STATUS"), Some("Up"));
+    }
+
+    #[test]
+    fn bsd_layout() {
+        let text = "em0: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n\
+            \tether 00:0c:29:aa:bb:cc\n\
+            \tinet 10.0.0.5 netmask 0xffffff00 broadcast 10.0.0.255\n";
+        let n = parse(text);
+        assert_eq!(n[0].get("IPMASK"), Some("255.255.255.0"));
+        assert_eq!(n[0].get("MACADDR"), Some("00:0c:29:aa:bb:cc"));
+        assert_eq!(n[0].get("TYPE"), Some("ethernet"));
     }
 
     #[test]
