@@ -1,1 +1,6 @@
 //! Inventory modules that read OS-independent sources (dmidecode, EDID, …).
+
+pub mod dmidecode;
+pub mod edid;
+pub mod ifconfig;
+pub mod smartctl;

@@ -1,10 +1,13 @@
 //! Linux inventory modules: one file per source of facts.
 
 pub mod accounts;
+pub mod cpu;
+pub mod cpuinfo;
 pub mod drives;
 pub mod envs;
 pub mod firewall;
 pub mod hardware;
+pub mod ip;
 pub mod lvm;
 pub mod os;
 pub mod osrelease;
