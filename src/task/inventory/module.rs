@@ -6,12 +6,13 @@
 //! through the context's [`Source`], and commands run at most once per inventory
 //! (the context caches their output, so two modules reading `dmidecode` cost one run).
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 
 use crate::agent::config::Config;
 use crate::source::{Clock, Source, Uname};
 
+use super::generic::dmidecode::{self, Dmi};
 use super::model::Inventory;
 
 /// The operating system family the source runs, which picks the OS modules.
@@ -48,6 +49,7 @@ pub struct Context<'a> {
     pub clock: Clock,
     pub os: Os,
     commands: RefCell<BTreeMap<String, Option<String>>>,
+    dmi: OnceCell<Option<Dmi>>,
 }
 
 impl<'a> Context<'a> {
@@ -61,6 +63,7 @@ impl<'a> Context<'a> {
             uname,
             os,
             commands: RefCell::new(BTreeMap::new()),
+            dmi: OnceCell::new(),
         }
     }
 
@@ -75,10 +78,18 @@ impl<'a> Context<'a> {
         out
     }
 
-    /// The output of `dmidecode` (one run without arguments, as root), if any.
-    pub fn dmidecode(&self) -> Option<String> {
-        self.command(&["dmidecode"])
-            .filter(|t| t.contains("DMI type"))
+    /// The DMI tables from one `dmidecode` run without arguments, parsed once; `None`
+    /// when dmidecode is missing or gives nothing (no root, no DMI: ARM, some VMs).
+    pub fn dmi(&self) -> Option<&Dmi> {
+        self.dmi
+            .get_or_init(|| {
+                let text = self
+                    .command(&["dmidecode"])
+                    .filter(|t| t.contains("DMI type"))?;
+                let dmi = dmidecode::parse(&text);
+                (!dmi.is_empty()).then_some(dmi)
+            })
+            .as_ref()
     }
 
     /// True when the category is not switched off with `no-category`.

@@ -3,14 +3,25 @@
 //! whether it fits the machine (OS modules look at the source's OS, not at `#[cfg]`), so
 //! BSD modules run on Linux from a replayed BSD recording.
 
+use super::generic::dmidecode::sections as dmi;
 use super::module::Module;
 use super::os::linux;
 
 pub fn all() -> Vec<&'static Module> {
     vec![
+        // DMI (dmidecode), any OS
+        &dmi::BIOS,
+        &dmi::MEMORIES,
+        &dmi::PORTS,
+        &dmi::SLOTS,
+        &dmi::POWERSUPPLIES,
+        &dmi::BATTERIES,
         // Linux
         &linux::os::MODULE,
         &linux::hardware::MODULE,
+        &linux::dmi_sysfs::MODULE,
+        &linux::cpu::MODULE,
+        &linux::networks::MODULE,
         &linux::drives::MODULE,
         &linux::accounts::USERS,
         &linux::accounts::GROUPS,

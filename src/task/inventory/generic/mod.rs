@@ -3,4 +3,5 @@
 pub mod dmidecode;
 pub mod edid;
 pub mod ifconfig;
+pub mod manufacturer;
 pub mod smartctl;

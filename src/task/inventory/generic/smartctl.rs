@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::dmidecode::psu::canonical_manufacturer;
+use super::manufacturer::canonical_manufacturer;
 use crate::task::inventory::model::Entry;
 
 /// Reads `smartctl -i` output. Never fails: garbage gives `{TYPE: disk, DESCRIPTION: SATA}`.

@@ -4,8 +4,8 @@
 //! NAME, MANUFACTURER (canonical brand), SERIAL (hex SBDS serials shown in decimal),
 //! CHEMISTRY, DATE (`DD/MM/YYYY`), VOLTAGE (mV), CAPACITY (mWh).
 
-use super::psu::canonical_manufacturer;
 use super::{leading_number, number_text, Dmi, Structure};
+use crate::task::inventory::generic::manufacturer::canonical_manufacturer;
 use crate::task::inventory::model::Entry;
 
 /// The BATTERIES entries (empty when there is none).

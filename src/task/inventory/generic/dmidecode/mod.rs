@@ -18,6 +18,7 @@ pub mod cpu;
 pub mod memory;
 pub mod ports;
 pub mod psu;
+pub mod sections;
 pub mod slots;
 
 use std::collections::BTreeMap;

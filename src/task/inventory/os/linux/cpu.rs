@@ -11,7 +11,7 @@
 use super::cpuinfo::CpuBlock;
 use crate::task::inventory::generic::dmidecode::cpu::trailing_number;
 use crate::task::inventory::generic::dmidecode::number_text;
-use crate::task::inventory::generic::dmidecode::psu::canonical_manufacturer;
+use crate::task::inventory::generic::manufacturer::canonical_manufacturer;
 use crate::task::inventory::model::Entry;
 
 /// The processor family a Linux machine runs, as told by `uname -m`.
@@ -224,6 +224,37 @@ fn ghz_in_name(name: &str) -> Option<String> {
         let number: f64 = trailing_number(&lower[..i]).parse().ok()?;
         Some(number_text(number * 1000.0))
     })
+}
+
+/// The CPUS module: `/proc/cpuinfo`, merged with dmidecode's processors on x86.
+pub const MODULE: crate::task::inventory::module::Module = crate::task::inventory::module::Module {
+    name: "linux/cpus",
+    category: "cpu",
+    applies: |ctx| {
+        ctx.os == crate::task::inventory::module::Os::Linux && ctx.src.exists("/proc/cpuinfo")
+    },
+    collect,
+};
+
+fn collect(
+    ctx: &crate::task::inventory::module::Context,
+    inv: &mut crate::task::inventory::model::Inventory,
+) {
+    let blocks = super::cpuinfo::parse(&ctx.src.read_text("/proc/cpuinfo").unwrap_or_default());
+    let machine = Some(ctx.uname.machine.as_str()).filter(|m| !m.is_empty());
+    let cpus = match CpuArch::from_machine(&ctx.uname.machine) {
+        Some(CpuArch::X86) | None => {
+            let dmi_cpus = ctx
+                .dmi()
+                .map(crate::task::inventory::generic::dmidecode::cpu::cpus)
+                .unwrap_or_default();
+            x86_cpus(&blocks, &dmi_cpus, machine)
+        }
+        Some(arch) => cpus_from_proc(arch, &blocks, machine),
+    };
+    for cpu in cpus {
+        inv.add("CPUS", cpu);
+    }
 }
 
 #[cfg(test)]

@@ -3,12 +3,14 @@
 pub mod accounts;
 pub mod cpu;
 pub mod cpuinfo;
+pub mod dmi_sysfs;
 pub mod drives;
 pub mod envs;
 pub mod firewall;
 pub mod hardware;
 pub mod ip;
 pub mod lvm;
+pub mod networks;
 pub mod os;
 pub mod osrelease;
 pub mod processes;
