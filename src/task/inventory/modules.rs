@@ -5,7 +5,7 @@
 
 use super::generic::dmidecode::sections as dmi;
 use super::module::Module;
-use super::os::linux;
+use super::os::{bsd, linux};
 
 pub fn all() -> Vec<&'static Module> {
     vec![
@@ -36,5 +36,13 @@ pub fn all() -> Vec<&'static Module> {
         &linux::softwares::snap::MODULE,
         &linux::softwares::flatpak::MODULE,
         &linux::softwares::pacman::MODULE,
+        // FreeBSD, OpenBSD
+        &bsd::os::MODULE,
+        &bsd::hardware::MODULE,
+        &bsd::hardware::CPUS,
+        &bsd::networks::MODULE,
+        &bsd::drives::MODULE,
+        &bsd::storages::MODULE,
+        &bsd::softwares::MODULE,
     ]
 }

@@ -83,6 +83,19 @@ pub fn parse_df(text: &str) -> Vec<Mount> {
         .collect()
 }
 
+/// Parses `df -P -k` without a type column (BSD): the type comes from `mount`.
+pub fn parse_df_without_type(text: &str) -> Vec<Mount> {
+    let with_type: String = text
+        .lines()
+        .map(|l| {
+            let mut parts = l.splitn(2, char::is_whitespace);
+            let first = parts.next().unwrap_or("");
+            format!("{first} - {}\n", parts.next().unwrap_or("").trim_start())
+        })
+        .collect();
+    parse_df(&with_type)
+}
+
 /// Decodes the `\xHH` escapes udev puts in link names (`My\x20Disk`).
 pub fn unescape(name: &str) -> String {
     let mut out = Vec::new();
@@ -151,6 +164,18 @@ mod tests {
         assert_eq!(m.len(), 3);
         assert_eq!(m[0].total_kb / 1024, 258019);
         assert_eq!(m[2].mountpoint, "/mnt/my share");
+    }
+
+    #[test]
+    fn df_without_type() {
+        let m = parse_df_without_type(
+            "Filesystem 1024-blocks Used Avail Capacity Mounted on\n/dev/ada0p2 1000 10 900 1% /\n",
+        );
+        assert_eq!(m.len(), 1);
+        assert_eq!(
+            (m[0].total_kb, m[0].free_kb, m[0].mountpoint.as_str()),
+            (1000, 900, "/")
+        );
     }
 
     #[test]
