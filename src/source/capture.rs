@@ -40,6 +40,13 @@ impl Source for Capture {
         Some(data)
     }
 
+    fn read_tail(&self, path: &str, max: u64) -> Option<Vec<u8>> {
+        // The recording keeps the tail as the file: a replay reads the same bytes.
+        let data = self.live.read_tail(path, max)?;
+        save(under(&self.root.join("files"), path), &data);
+        Some(data)
+    }
+
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
         let names = self.live.list_dir(path)?;
         let mut text = names.join("\n");

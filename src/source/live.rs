@@ -23,6 +23,16 @@ impl Source for Live {
         std::fs::read(path).ok()
     }
 
+    fn read_tail(&self, path: &str, max: u64) -> Option<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = std::fs::File::open(path).ok()?;
+        let len = f.metadata().ok()?.len();
+        f.seek(SeekFrom::Start(len.saturating_sub(max))).ok()?;
+        let mut buf = Vec::new();
+        f.take(max).read_to_end(&mut buf).ok()?;
+        Some(buf)
+    }
+
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
         let mut names: Vec<String> = std::fs::read_dir(path)
             .ok()?

@@ -214,6 +214,13 @@ pub trait Source {
     /// A file's modification time, seconds since the epoch.
     fn mtime(&self, path: &str) -> Option<i64>;
 
+    /// At most the last `max` bytes of a file (logs such as wtmp can be huge).
+    fn read_tail(&self, path: &str, max: u64) -> Option<Vec<u8>> {
+        let data = self.read(path)?;
+        let start = data.len().saturating_sub(max as usize);
+        Some(data[start..].to_vec())
+    }
+
     /// A file as text (invalid UTF-8 replaced).
     fn read_text(&self, path: &str) -> Option<String> {
         self.read(path)
