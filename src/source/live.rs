@@ -34,12 +34,7 @@ impl Source for Live {
     }
 
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        let mut names: Vec<String> = std::fs::read_dir(path)
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .collect();
-        names.sort();
-        Some(names)
+        super::sorted_names(path.as_ref())
     }
 
     fn read_link(&self, path: &str) -> Option<String> {

@@ -245,6 +245,16 @@ pub trait Source {
     }
 }
 
+/// The entry names of a real directory, sorted.
+pub fn sorted_names(dir: &Path) -> Option<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    Some(names)
+}
+
 /// The recording file name of a command: argv joined by single spaces, `%` → `%25`,
 /// `/` → `%2F`.
 pub fn command_name(argv: &[&str]) -> String {

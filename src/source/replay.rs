@@ -42,12 +42,7 @@ impl Source for Replay {
             );
         }
         let dir = under(&self.root.join("files"), path)?;
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .collect();
-        names.sort();
-        Some(names)
+        super::sorted_names(dir.as_ref())
     }
 
     fn read_link(&self, path: &str) -> Option<String> {

@@ -2,6 +2,7 @@
 
 pub mod dmidecode;
 pub mod edid;
+pub mod identity;
 pub mod ifconfig;
 pub mod manufacturer;
 pub mod smartctl;

@@ -140,7 +140,8 @@ pub(crate) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn is_placeholder(value: &str) -> bool {
+/// True for a DMI string that means "no value" (`Not Specified`, `To Be Filled By O.E.M.`…).
+pub fn is_placeholder(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     PLACEHOLDERS.contains(&lower.as_str())
 }

@@ -1,6 +1,7 @@
 //! BIOS from `/sys/class/dmi/id` when dmidecode gives nothing (not root, no dmidecode):
 //! the kernel exposes the same SMBIOS strings there, most of them readable by anyone.
 
+use crate::task::inventory::generic::dmidecode::is_placeholder;
 use crate::task::inventory::model::Inventory;
 use crate::task::inventory::module::{Context, Module, Os};
 
@@ -13,21 +14,10 @@ pub const MODULE: Module = Module {
     collect,
 };
 
-/// Values that mean "not set".
+/// A sysfs DMI string worth reporting: not empty, not a placeholder.
 pub fn meaningful(v: &str) -> bool {
-    let l = v.trim().to_ascii_lowercase();
-    !(l.is_empty()
-        || [
-            "n/a",
-            "none",
-            "unknown",
-            "not specified",
-            "not present",
-            "not available",
-            "default string",
-        ]
-        .contains(&l.as_str())
-        || l.contains("to be filled by o.e.m"))
+    let v = v.trim();
+    !v.is_empty() && !is_placeholder(v) && !v.eq_ignore_ascii_case("default string")
 }
 
 fn collect(ctx: &Context, inv: &mut Inventory) {

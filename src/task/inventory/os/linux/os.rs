@@ -2,10 +2,11 @@
 //! distribution from os-release, kernel from uname, boot time from `/proc/uptime`,
 //! time zone, FQDN from `/etc/hosts`, install date from the base package's files.
 
-use crate::task::inventory::model::{Entry, Inventory};
+use crate::task::inventory::model::Inventory;
 use crate::task::inventory::module::{Context, Module, Os};
 
 use super::osrelease;
+use crate::task::inventory::generic::identity;
 
 pub const MODULE: Module = Module {
     name: "linux/os",
@@ -13,31 +14,6 @@ pub const MODULE: Module = Module {
     applies: |ctx| ctx.os == Os::Linux,
     collect,
 };
-
-/// `+0100`, `-0530` from an offset in seconds.
-pub fn offset_text(seconds: i32) -> String {
-    let sign = if seconds < 0 { '-' } else { '+' };
-    let m = seconds.unsigned_abs() / 60;
-    format!("{sign}{:02}{:02}", m / 60, m % 60)
-}
-
-/// The fully qualified name of `host`: as is when it has a dot, else the first dotted
-/// alias of a `/etc/hosts` line naming it.
-pub fn fqdn(host: &str, etc_hosts: &str) -> String {
-    if host.contains('.') {
-        return host.to_string();
-    }
-    for line in etc_hosts.lines() {
-        let line = line.split('#').next().unwrap_or("");
-        let names: Vec<&str> = line.split_whitespace().skip(1).collect();
-        if names.contains(&host) {
-            if let Some(full) = names.iter().find(|n| n.starts_with(&format!("{host}."))) {
-                return full.to_string();
-            }
-        }
-    }
-    host.to_string()
-}
 
 /// The host id glibc's `gethostid()` derives when `/etc/hostid` is absent: the host's
 /// IPv4 address (here from `/etc/hosts`) with its 16-bit halves swapped.
@@ -60,8 +36,6 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
             .unwrap_or_default(),
         src.read_text("/etc/debian_version").as_deref(),
     );
-    let host = ctx.uname.nodename.clone();
-    let fqdn = fqdn(&host, &src.read_text("/etc/hosts").unwrap_or_default());
 
     let os = inv.single("OPERATINGSYSTEM");
     os.set("KERNEL_NAME", "linux")
@@ -69,27 +43,13 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         .set("ARCH", ctx.uname.machine.as_str())
         .set_opt("NAME", distro.name.clone())
         .set_opt("VERSION", distro.version.clone())
-        .set_opt("FULL_NAME", distro.full_name.clone())
-        .set("FQDN", fqdn.as_str());
-    if let Some((_, domain)) = fqdn.split_once('.') {
-        os.set("DNS_DOMAIN", domain);
-    }
+        .set_opt("FULL_NAME", distro.full_name.clone());
     let uptime = src.read_text("/proc/uptime").and_then(|t| {
         t.split_whitespace()
             .next()
             .and_then(|s| s.parse::<f64>().ok())
     });
-    if let Some(up) = uptime {
-        let boot = ctx.clock.now - up as i64;
-        os.set(
-            "BOOT_TIME",
-            ctx.clock.format_local(boot, "%Y-%m-%d %H:%M:%S"),
-        );
-    }
-    let mut tz = Entry::new();
-    tz.set("NAME", ctx.clock.zone.as_str())
-        .set("OFFSET", offset_text(ctx.clock.offset));
-    os.set_map("TIMEZONE", tz);
+    identity::fill(ctx, os, uptime.map(|up| ctx.clock.now - up as i64));
     let installed = [
         "/var/lib/dpkg/info/base-files.list",
         "/etc/machine-id",
@@ -105,7 +65,10 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     }
     let hostid = match src.read("/etc/hostid").filter(|b| b.len() >= 4) {
         Some(b) => Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        None => hostid_from_hosts(&host, &src.read_text("/etc/hosts").unwrap_or_default()),
+        None => hostid_from_hosts(
+            &ctx.uname.nodename,
+            &src.read_text("/etc/hosts").unwrap_or_default(),
+        ),
     };
     os.set_opt("HOSTID", hostid.map(|id| format!("{id:08x}")));
 
@@ -120,13 +83,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn offsets() {
-        assert_eq!(offset_text(3600), "+0100");
-        assert_eq!(offset_text(-19800), "-0530");
-        assert_eq!(offset_text(0), "+0000");
-    }
-
-    #[test]
     fn hostid_like_glibc() {
         // `hostid` prints 007f0100 for a host named in /etc/hosts as 127.0.0.1.
         assert_eq!(
@@ -134,13 +90,5 @@ mod tests {
             Some(0x007f0100)
         );
         assert_eq!(hostid_from_hosts("nope", "127.0.0.1 vm\n"), None);
-    }
-
-    #[test]
-    fn fqdn_from_hosts() {
-        let hosts = "127.0.0.1 localhost\n127.0.1.1 vm.example.org vm # me\n";
-        assert_eq!(fqdn("vm", hosts), "vm.example.org");
-        assert_eq!(fqdn("other", hosts), "other");
-        assert_eq!(fqdn("a.b", ""), "a.b");
     }
 }
