@@ -7,5 +7,12 @@ use super::module::Module;
 use super::os;
 
 pub fn all() -> Vec<&'static Module> {
-    vec![&os::linux::os::MODULE, &os::linux::hardware::MODULE]
+    vec![
+        &os::linux::os::MODULE,
+        &os::linux::hardware::MODULE,
+        &os::linux::pci::controllers::MODULE,
+        &os::linux::pci::videos::MODULE,
+        &os::linux::pci::sounds::MODULE,
+        &os::linux::pci::modems::MODULE,
+    ]
 }

@@ -1,1 +1,3 @@
 //! Inventory modules that read OS-independent sources (dmidecode, EDID, …).
+
+pub mod pciids;

@@ -3,3 +3,7 @@
 pub mod hardware;
 pub mod os;
 pub mod osrelease;
+pub mod pci;
+
+#[cfg(test)]
+pub mod fake_source;
