@@ -14,5 +14,8 @@ pub fn all() -> Vec<&'static Module> {
         &os::linux::pci::videos::MODULE,
         &os::linux::pci::sounds::MODULE,
         &os::linux::pci::modems::MODULE,
+        &os::linux::usb::MODULE,
+        &os::linux::inputs::MODULE,
+        &os::linux::batteries::MODULE,
     ]
 }

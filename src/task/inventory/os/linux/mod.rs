@@ -1,9 +1,12 @@
 //! Linux inventory modules: one file per source of facts.
 
+pub mod batteries;
 pub mod hardware;
+pub mod inputs;
 pub mod os;
 pub mod osrelease;
 pub mod pci;
+pub mod usb;
 
 #[cfg(test)]
 pub mod fake_source;
