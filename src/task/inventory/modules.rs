@@ -17,5 +17,6 @@ pub fn all() -> Vec<&'static Module> {
         &os::linux::usb::MODULE,
         &os::linux::inputs::MODULE,
         &os::linux::batteries::MODULE,
+        &os::linux::storages::MODULE,
     ]
 }

@@ -6,6 +6,7 @@ pub mod inputs;
 pub mod os;
 pub mod osrelease;
 pub mod pci;
+pub mod storages;
 pub mod usb;
 
 #[cfg(test)]
