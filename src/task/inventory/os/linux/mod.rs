@@ -1,6 +1,7 @@
 //! Linux inventory modules: one file per source of facts.
 
 pub mod batteries;
+pub mod edid_files;
 pub mod hardware;
 pub mod inputs;
 pub mod os;
