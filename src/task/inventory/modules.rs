@@ -18,5 +18,6 @@ pub fn all() -> Vec<&'static Module> {
         &os::linux::inputs::MODULE,
         &os::linux::batteries::MODULE,
         &os::linux::storages::MODULE,
+        &os::linux::vmsystem::MODULE,
     ]
 }

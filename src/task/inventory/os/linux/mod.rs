@@ -9,6 +9,7 @@ pub mod osrelease;
 pub mod pci;
 pub mod storages;
 pub mod usb;
+pub mod vmsystem;
 
 #[cfg(test)]
 pub mod fake_source;
