@@ -645,4 +645,58 @@ mod tests {
         );
         assert_eq!(machine_id_uuid("xyz"), None);
     }
+
+    fn run(src: &crate::task::inventory::os::linux::fake_source::FakeSource) -> Inventory {
+        let config = crate::agent::config::Config::new();
+        let ctx = Context::new(src, &config);
+        let mut inv = Inventory::new("d");
+        (MODULE.collect)(&ctx, &mut inv);
+        inv
+    }
+
+    #[test]
+    fn glue_reads_the_right_files() {
+        use crate::task::inventory::os::linux::fake_source::FakeSource;
+        let id = "3f4e1b2c5d6a7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f";
+        let docker = FakeSource::new()
+            .file("/.dockerenv", "")
+            .file("/proc/self/cgroup", format!("12:pids:/docker/{id}\n"))
+            .file("/etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+        let inv = run(&docker);
+        assert_eq!(inv.field("HARDWARE", "VMSYSTEM"), Some("Docker"));
+        assert_eq!(inv.field("HARDWARE", "UUID"), Some(id));
+
+        let lxc = FakeSource::new()
+            .file("/proc/1/environ", "container=lxc\0")
+            .file("/etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+        let inv = run(&lxc);
+        assert_eq!(inv.field("HARDWARE", "VMSYSTEM"), Some("lxc"));
+        assert_eq!(
+            inv.field("HARDWARE", "UUID"),
+            Some("01234567-89ab-cdef-0123-456789abcdef")
+        );
+
+        let firecracker = FakeSource::new()
+            .file("/.dockerenv", "")
+            .file(
+                "/sys/firmware/acpi/tables/FACP",
+                b"FACP\x14\x01\x00\x00\x06\x00FIRECKFCVMFADT\x00\x00\x00\x00FCAT".as_slice(),
+            )
+            .file("/proc/cpuinfo", "flags\t: fpu hypervisor\n")
+            .file("/etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+        let inv = run(&firecracker);
+        assert_eq!(inv.field("HARDWARE", "VMSYSTEM"), Some("Firecracker"));
+        assert_eq!(inv.field("HARDWARE", "UUID"), None, "not a container");
+
+        let kvm = FakeSource::new()
+            .file("/sys/class/dmi/id/sys_vendor", "QEMU\n")
+            .file(
+                "/sys/class/dmi/id/product_name",
+                "Standard PC (i440FX + PIIX, 1996)\n",
+            );
+        assert_eq!(run(&kvm).field("HARDWARE", "VMSYSTEM"), Some("QEMU"));
+
+        let bare = FakeSource::new().file("/proc/cpuinfo", "flags\t: fpu vme\n");
+        assert_eq!(run(&bare).field("HARDWARE", "VMSYSTEM"), None);
+    }
 }
