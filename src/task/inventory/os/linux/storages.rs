@@ -45,9 +45,11 @@ pub struct BlockDevice {
     pub wwid: Option<String>,
 }
 
-/// True for the names of hardware block devices worth reporting.
+/// True for the names of hardware block devices worth reporting (not virtual devices,
+/// nor the boot and RPMB areas of an eMMC, which sysfs lists beside the disk).
 pub fn is_hardware(name: &str) -> bool {
-    !VIRTUAL_PREFIXES.iter().any(|p| name.starts_with(p))
+    let emmc_area = name.starts_with("mmcblk") && (name.contains("boot") || name.ends_with("rpmb"));
+    !emmc_area && !VIRTUAL_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
 /// Printable text of a sysfs attribute: trimmed, control characters and padding removed.
@@ -267,6 +269,10 @@ pub fn read_device(
     if !has_device && !named_disk {
         return None;
     }
+    // Paths of a multipath NVMe namespace (`nvme0c0n1`): the kernel hides them.
+    if src.read_line(&format!("{dir}/hidden")).as_deref() == Some("1") {
+        return None;
+    }
     // An attribute of the block device itself, else of the device under it.
     let attr = |key: &str| {
         src.read_text(&format!("{dir}/{key}"))
@@ -425,6 +431,9 @@ mod tests {
                 "/dev/disk/by-id/usb-SanDisk_Cruzer_Blade_4C530001230105112345-0:0-part1",
                 "../../sdb1",
             )
+            // hidden path of a multipath NVMe namespace
+            .link("/sys/block/nvme0c0n1/device", "../../nvme0")
+            .file("/sys/block/nvme0c0n1/hidden", "1\n")
             // virtual devices
             .file("/sys/block/loop0/size", "8\n")
             .file("/sys/block/zram0/size", "8\n")
@@ -548,5 +557,6 @@ mod tests {
         assert_eq!(manufacturer_from_model("Stuff"), None);
         assert_eq!(manufacturer_from_model(""), None);
         assert!(!is_hardware("loop3") && !is_hardware("dm-1") && is_hardware("mmcblk0"));
+        assert!(!is_hardware("mmcblk0boot1") && !is_hardware("mmcblk0rpmb"));
     }
 }
