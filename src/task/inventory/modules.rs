@@ -9,6 +9,8 @@ use super::os::{bsd, linux};
 
 pub fn all() -> Vec<&'static Module> {
     vec![
+        // Linux: batteries from sysfs first (they know the real capacity)
+        &linux::batteries::MODULE,
         // DMI (dmidecode), any OS
         &dmi::BIOS,
         &dmi::MEMORIES,
@@ -19,10 +21,18 @@ pub fn all() -> Vec<&'static Module> {
         // Linux
         &linux::os::MODULE,
         &linux::hardware::MODULE,
+        &linux::vmsystem::MODULE,
         &linux::dmi_sysfs::MODULE,
         &linux::cpu::MODULE,
         &linux::networks::MODULE,
+        &linux::storages::MODULE,
         &linux::drives::MODULE,
+        &linux::pci::controllers::MODULE,
+        &linux::pci::videos::MODULE,
+        &linux::pci::sounds::MODULE,
+        &linux::pci::modems::MODULE,
+        &linux::usb::MODULE,
+        &linux::inputs::MODULE,
         &linux::accounts::USERS,
         &linux::accounts::GROUPS,
         &linux::users::MODULE,

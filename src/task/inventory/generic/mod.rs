@@ -1,8 +1,9 @@
-//! Inventory modules that read OS-independent sources (dmidecode, EDID, …).
+//! Inventory modules and parsers for OS-independent sources (dmidecode, EDID, …).
 
 pub mod dmidecode;
 pub mod edid;
 pub mod identity;
 pub mod ifconfig;
 pub mod manufacturer;
+pub mod pciids;
 pub mod smartctl;

@@ -88,5 +88,9 @@ fn collect_psu(ctx: &Context, inv: &mut Inventory) {
 }
 
 fn collect_batteries(ctx: &Context, inv: &mut Inventory) {
+    // The kernel's view (power_supply) is better when it has one: no second copy.
+    if !inv.section("BATTERIES").is_empty() {
+        return;
+    }
     add_all(inv, "BATTERIES", ctx.dmi().map(battery::batteries));
 }
