@@ -170,7 +170,10 @@ fn run_linux_cpu(dir: &Path) -> Value {
 fn run_edid(dir: &Path) -> Value {
     static PNP: std::sync::OnceLock<edid::PnpIds> = std::sync::OnceLock::new();
     let pnp = PNP.get_or_init(|| {
-        edid::load_pnp_ids().unwrap_or_else(|| {
+        edid::load_pnp_ids(&ocsinventory_agent::source::live::Live::new(
+            std::time::Duration::from_secs(5),
+        ))
+        .unwrap_or_else(|| {
             println!("note: no pnp.ids found (install hwdata): EDID vendor names will differ");
             edid::PnpIds::default()
         })

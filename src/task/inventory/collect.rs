@@ -88,6 +88,17 @@ fn finish(ctx: &Context, inv: &mut Inventory, started: Instant) {
         let logdate = ctx.clock.format_local(ctx.clock.now, "%Y-%m-%d %H:%M:%S");
         inv.single("ACCESSLOG").set("LOGDATE", logdate);
     }
+    let program = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    inv.single("VERSIONPROVIDER")
+        .set("NAME", "ocsinventory-agent")
+        .set("VERSION", env!("CARGO_PKG_VERSION"))
+        .set("PROGRAM", program)
+        .set(
+            "COMMENTS",
+            "Rust inventory agent for OCS Inventory NG and GLPI",
+        );
     if let Some(tag) = ctx.config.text("tag") {
         let mut e = Entry::new();
         e.set("KEYNAME", "TAG").set("KEYVALUE", tag);

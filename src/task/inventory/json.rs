@@ -250,6 +250,9 @@ pub fn document(inv: &Inventory, versionclient: &str) -> String {
     let mut tag = None;
     let mut etime = None;
     for (xml_name, entries) in inv.sections() {
+        if xml_name == "VERSIONPROVIDER" {
+            continue; // written below, with ETIME
+        }
         if xml_name == "ACCOUNTINFO" {
             tag = entries
                 .iter()

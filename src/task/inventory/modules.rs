@@ -33,6 +33,7 @@ pub fn all() -> Vec<&'static Module> {
         &linux::pci::modems::MODULE,
         &linux::usb::MODULE,
         &linux::inputs::MODULE,
+        &linux::monitors::MODULE,
         &linux::accounts::USERS,
         &linux::accounts::GROUPS,
         &linux::users::MODULE,

@@ -53,13 +53,12 @@ impl PnpIds {
     }
 }
 
-/// Loads the system PNP id list from the first of [`PNP_IDS_PATHS`] that exists
-/// (the only function of this module that touches the file system).
-pub fn load_pnp_ids() -> Option<PnpIds> {
+/// Loads the system PNP id list from the first of [`PNP_IDS_PATHS`] the source has.
+pub fn load_pnp_ids(src: &dyn crate::source::Source) -> Option<PnpIds> {
     PNP_IDS_PATHS
         .iter()
-        .find_map(|p| std::fs::read(p).ok())
-        .map(|bytes| PnpIds::parse(&String::from_utf8_lossy(&bytes)))
+        .find_map(|p| src.read_text(p))
+        .map(|text| PnpIds::parse(&text))
 }
 
 /// The fields of an EDID block that identify a monitor.

@@ -13,6 +13,7 @@ pub mod hardware;
 pub mod inputs;
 pub mod ip;
 pub mod lvm;
+pub mod monitors;
 pub mod networks;
 pub mod os;
 pub mod osrelease;

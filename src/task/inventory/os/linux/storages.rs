@@ -328,11 +328,44 @@ fn read_by_id(src: &dyn Source) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Hook for the `smartctl -i` enrichment: the parser lives in `generic/smartctl.rs`
-/// (written on another branch). Once merged, call it here for each disk when smartctl
-/// is installed, filling only the fields sysfs left empty (e.g. the model and serial of
-/// disks behind RAID controllers). Until then it does nothing and runs no command.
-fn enrich_with_smartctl(_ctx: &Context, _disks: &mut [Entry]) {}
+/// Fills what sysfs left empty (model, serial, firmware, vendor of disks behind some
+/// controllers) from `smartctl -i`, only for those disks and only when smartctl is
+/// installed: no command at all on a machine where sysfs knows everything.
+fn enrich_with_smartctl(ctx: &Context, disks: &mut [Entry]) {
+    for disk in disks.iter_mut() {
+        let incomplete = ["MODEL", "SERIALNUMBER", "FIRMWARE"]
+            .iter()
+            .any(|f| !disk.has(f));
+        let is_disk = disk.get("TYPE") == Some("disk");
+        let Some(name) = disk
+            .get("NAME")
+            .map(str::to_string)
+            .filter(|_| incomplete && is_disk)
+        else {
+            continue;
+        };
+        let device = format!("/dev/{name}");
+        let Some(text) = ctx.src.run(&["smartctl", "-i", &device]).ran() else {
+            return;
+        };
+        let found = crate::task::inventory::generic::smartctl::parse(&text);
+        for field in [
+            "MODEL",
+            "MANUFACTURER",
+            "FIRMWARE",
+            "SERIALNUMBER",
+            "INTERFACE",
+            "DISKSIZE",
+        ] {
+            if !disk.has(field) {
+                disk.set_opt(field, found.get(field));
+            }
+        }
+        if !disk.has("SERIAL") {
+            disk.set_opt("SERIAL", found.get("SERIALNUMBER"));
+        }
+    }
+}
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
     let by_id = read_by_id(ctx.src);
