@@ -373,11 +373,20 @@ fn no_target_is_an_error() {
 #[test]
 fn man_page_renders_without_warnings() {
     let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("man/ocsinventory-agent.1");
-    let Ok(out) = Command::new("man").args(["--warnings", "-l"]).arg(&page).env("MANWIDTH", "80").output() else {
+    let Ok(out) = Command::new("man")
+        .args(["--warnings", "-l"])
+        .arg(&page)
+        .env("MANWIDTH", "80")
+        .output()
+    else {
         eprintln!("skipped: man is not installed");
         return;
     };
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "warnings");
     assert!(String::from_utf8_lossy(&out.stdout).contains("OPTIONS"));
 }

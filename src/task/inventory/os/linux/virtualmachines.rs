@@ -1,6 +1,6 @@
 //! VIRTUALMACHINES hosted here: libvirt domains (their XML definitions in
 //! `/etc/libvirt/qemu`, running when a pid file exists), LXC containers
-//! (`/var/lib/lxc/<name>/config`), and Docker containers (one `docker ps -a`).
+//! (`/var/lib/lxc/<name>/config`), and Docker / Podman containers (one `ps -a` each).
 
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
@@ -48,8 +48,8 @@ pub fn libvirt_domain(xml: &str) -> Option<Entry> {
     Some(e)
 }
 
-/// `docker ps -a --format` lines (`id\tname\timage\tstatus`) → entries.
-pub fn docker(text: &str) -> Vec<Entry> {
+/// `docker|podman ps -a --format` lines (`id\tname\timage\tstatus`) → entries.
+pub fn containers(text: &str, runtime: &str) -> Vec<Entry> {
     text.lines()
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
@@ -70,8 +70,8 @@ pub fn docker(text: &str) -> Vec<Entry> {
                 .set("UUID", f[0])
                 .set("IMAGE", f[2])
                 .set("STATUS", status)
-                .set("VMTYPE", "docker")
-                .set("SUBSYSTEM", "docker");
+                .set("VMTYPE", runtime)
+                .set("SUBSYSTEM", runtime);
             Some(e)
         })
         .collect()
@@ -112,16 +112,23 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         }
         inv.add("VIRTUALMACHINES", e);
     }
-    if src.exists("/var/run/docker.sock") || src.exists("/run/docker.sock") {
-        if let Some(text) = ctx.command(&[
+    let format = "{{.ID}}\t{{.Names}}\t{{.Image}}\t{{.Status}}";
+    let runtimes = [
+        (
             "docker",
-            "ps",
-            "-a",
-            "--no-trunc",
-            "--format",
-            "{{.ID}}\t{{.Names}}\t{{.Image}}\t{{.Status}}",
-        ]) {
-            for e in docker(&text) {
+            src.exists("/var/run/docker.sock") || src.exists("/run/docker.sock"),
+        ),
+        (
+            "podman",
+            src.exists("/usr/bin/podman") && src.exists("/var/lib/containers/storage"),
+        ),
+    ];
+    for (runtime, present) in runtimes {
+        if !present {
+            continue;
+        }
+        if let Some(text) = ctx.command(&[runtime, "ps", "-a", "--no-trunc", "--format", format]) {
+            for e in containers(&text, runtime) {
                 inv.add("VIRTUALMACHINES", e);
             }
         }
@@ -145,9 +152,11 @@ mod tests {
 
     #[test]
     fn docker_lines() {
-        let e = docker(
+        let e = containers(
             "abc\tweb\tnginx:1\tUp 2 hours\ndef\tdb\tpostgres\tExited (0) 3 days ago\nshort\n",
+            "podman",
         );
+        assert_eq!(e[0].get("VMTYPE"), Some("podman"));
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].get("STATUS"), Some("running"));
         assert_eq!(e[1].get("STATUS"), Some("off"));
