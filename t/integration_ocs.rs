@@ -66,9 +66,18 @@ fn script(instance: &str, name: &str, args: &[&str]) -> String {
         .arg(root().join("t/ocs-server").join(name))
         .args(args)
         .env("OCS_TESTSRV_DIR", instance)
-        .env("OCS_HTTP_PORT", if instance == B_DIR { "18090" } else { "18080" })
-        .env("OCS_HTTPS_PORT", if instance == B_DIR { "18453" } else { "18443" })
-        .env("OCS_BADNAME_PORT", if instance == B_DIR { "18454" } else { "18444" })
+        .env(
+            "OCS_HTTP_PORT",
+            if instance == B_DIR { "18090" } else { "18080" },
+        )
+        .env(
+            "OCS_HTTPS_PORT",
+            if instance == B_DIR { "18453" } else { "18443" },
+        )
+        .env(
+            "OCS_BADNAME_PORT",
+            if instance == B_DIR { "18454" } else { "18444" },
+        )
         .output()
         .expect("run a test server script");
     assert!(
@@ -112,11 +121,20 @@ fn field(xml: &str, section: &str, name: &str) -> String {
 
 /// Checks the machine landed once, with the sections our XML holds.
 fn check_landed(instance: &str, id: &str, xml: &str) {
-    let rows = db(instance, &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"));
+    let rows = db(
+        instance,
+        &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"),
+    );
     assert_eq!(rows, "1", "one hardware row for {id} in {instance}");
-    let name = db(instance, &format!("SELECT NAME FROM hardware WHERE DEVICEID='{id}'"));
+    let name = db(
+        instance,
+        &format!("SELECT NAME FROM hardware WHERE DEVICEID='{id}'"),
+    );
     assert_eq!(name, field(xml, "HARDWARE", "NAME"));
-    let osname = db(instance, &format!("SELECT OSNAME FROM hardware WHERE DEVICEID='{id}'"));
+    let osname = db(
+        instance,
+        &format!("SELECT OSNAME FROM hardware WHERE DEVICEID='{id}'"),
+    );
     assert_eq!(osname, field(xml, "HARDWARE", "OSNAME"));
     for (section, table) in [
         ("CPUS", "cpus"),
@@ -147,7 +165,10 @@ fn inventory_lands_over_http_and_https_on_two_servers_and_updates() {
     let xml = local_xml(&v);
     check_landed(A_DIR, &id, &xml);
     check_landed(B_DIR, &id, &xml);
-    let fidelity = db(A_DIR, &format!("SELECT FIDELITY FROM hardware WHERE DEVICEID='{id}'"));
+    let fidelity = db(
+        A_DIR,
+        &format!("SELECT FIDELITY FROM hardware WHERE DEVICEID='{id}'"),
+    );
 
     // a second run, over plain HTTP this time: the same row is updated
     let out = agent(&v, &["-s", A_HTTP]);
@@ -155,7 +176,10 @@ fn inventory_lands_over_http_and_https_on_two_servers_and_updates() {
     let out = agent(&v, &["-s", A_HTTPS, "--ca-cert-file", &ca_a]);
     assert!(out.status.success(), "{}", stderr(&out));
     check_landed(A_DIR, &id, &xml);
-    let after = db(A_DIR, &format!("SELECT FIDELITY FROM hardware WHERE DEVICEID='{id}'"));
+    let after = db(
+        A_DIR,
+        &format!("SELECT FIDELITY FROM hardware WHERE DEVICEID='{id}'"),
+    );
     assert!(after.parse::<u32>().unwrap() > fidelity.parse::<u32>().unwrap());
     std::fs::remove_dir_all(&v).unwrap();
 }
@@ -170,12 +194,25 @@ fn wrong_ca_or_name_sends_nothing() {
     let out = agent(&v, &["-s", A_HTTPS, "--ca-cert-file", &other]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains(&format!("server {A_HTTPS}: TLS")) && err.contains("unknown CA"), "{err}");
+    assert!(
+        err.contains(&format!("server {A_HTTPS}: TLS")) && err.contains("unknown CA"),
+        "{err}"
+    );
     let ca_a = ca(A_DIR);
     let out = agent(&v, &["-s", A_BADNAME, "--ca-cert-file", &ca_a]);
-    assert!(stderr(&out).contains("not valid for the name '127.0.0.1'"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not valid for the name '127.0.0.1'"),
+        "{}",
+        stderr(&out)
+    );
     let id = deviceid(&v);
-    assert_eq!(db(A_DIR, &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")), "0");
+    assert_eq!(
+        db(
+            A_DIR,
+            &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")
+        ),
+        "0"
+    );
     std::fs::remove_dir_all(&v).unwrap();
 }
 
@@ -190,16 +227,29 @@ fn stopped_server_gets_the_kept_inventory_after_restart() {
     let restarted = script(B_DIR, "start.sh", &[]);
     let err = stderr(&out);
     assert!(!out.status.success());
-    assert!(err.contains(&format!("server {B_HTTP}: connection refused")), "{err}");
+    assert!(
+        err.contains(&format!("server {B_HTTP}: connection refused")),
+        "{err}"
+    );
     let dir = v.join(B_HTTP.replace('/', "_"));
     assert!(dir.join("pending.xml").exists());
     let id = deviceid(&v);
-    assert_eq!(db(B_DIR, &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")), "0");
+    assert_eq!(
+        db(
+            B_DIR,
+            &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")
+        ),
+        "0"
+    );
     assert!(restarted.contains("READY"), "{restarted}");
 
     let out = agent(&v, &["-s", B_HTTP]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("kept inventory sent"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("kept inventory sent"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!dir.join("pending.xml").exists());
     check_landed(B_DIR, &id, &local_xml(&v));
     std::fs::remove_dir_all(&v).unwrap();
@@ -235,6 +285,10 @@ fn error_answers_keep_the_state_of_a_real_server() {
         assert!(dir.join("pending.xml").exists());
     }
     let seen = fake.finish();
-    assert!(seen.requests[0].0.starts_with(&format!("POST {A_HTTP} ")), "{:?}", seen.requests[0]);
+    assert!(
+        seen.requests[0].0.starts_with(&format!("POST {A_HTTP} ")),
+        "{:?}",
+        seen.requests[0]
+    );
     std::fs::remove_dir_all(&v).unwrap();
 }

@@ -73,7 +73,10 @@ fn error_answers_keep_the_state_and_the_inventory() {
 
     for (expect, retry) in [
         ("HTTP 500", "next try in 60 s"),
-        ("the reply is neither zlib, gzip nor XML", "next try in 120 s"),
+        (
+            "the reply is neither zlib, gzip nor XML",
+            "next try in 120 s",
+        ),
         ("the reply is not an OCS reply", "next try in 240 s"),
     ] {
         let out = agent(&v, &["-s", &url]);
@@ -89,7 +92,9 @@ fn error_answers_keep_the_state_and_the_inventory() {
         assert!(read(&dir.join("pending.xml")).contains("<QUERY>INVENTORY</QUERY>"));
     }
     let seen = fake.finish();
-    assert!(seen.requests[0].0.contains("User-Agent: OCS-NG_unified_unix_agent_v"));
+    assert!(seen.requests[0]
+        .0
+        .contains("User-Agent: OCS-NG_unified_unix_agent_v"));
     std::fs::remove_dir_all(&v).unwrap();
 }
 
@@ -119,7 +124,10 @@ fn basic_auth_after_a_401_and_lazy_skips() {
     assert!(stderr(&out).contains("did not ask for an inventory"));
     let seen = fake.finish();
     assert_eq!(seen.requests.len(), 2);
-    assert!(!seen.requests[0].0.to_ascii_lowercase().contains("authorization"));
+    assert!(!seen.requests[0]
+        .0
+        .to_ascii_lowercase()
+        .contains("authorization"));
     // next contact is ~24 h away: --lazy does not contact (no server listens any more)
     let out = agent(&v, &["-s", &url, "--lazy"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -129,7 +137,11 @@ fn basic_auth_after_a_401_and_lazy_skips() {
     let fake = FakeServer::start(vec![Reply::Status(401)]);
     let url = fake.url();
     let out = agent(&v, &["-s", &url]);
-    assert!(stderr(&out).contains("set user and password"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("set user and password"),
+        "{}",
+        stderr(&out)
+    );
     fake.finish();
     std::fs::remove_dir_all(&v).unwrap();
 }
