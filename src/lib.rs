@@ -6,8 +6,10 @@
 //!   task runner that starts every task in its own sandboxed child process;
 //! - [`source`]: the only way tasks read the system (files, directories, commands), live,
 //!   recorded (`--capture`) or replayed (`--replay`);
-//! - [`task`]: one folder per task (inventory, …), each one a feature of the agent.
+//! - [`task`]: one folder per task (inventory, …), each one a feature of the agent;
+//! - [`net`]: talking to servers (HTTP(S) client, OCS protocol).
 
 pub mod agent;
+pub mod net;
 pub mod source;
 pub mod task;

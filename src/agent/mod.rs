@@ -8,6 +8,7 @@ pub mod logger;
 pub mod options;
 pub mod run;
 pub mod runner;
+pub mod schedule;
 pub mod state;
 pub mod target;
 pub mod trust;

@@ -4,6 +4,7 @@
 //! ([`collect`]) → finish the document (legacy OCS fields, tag, allowed fields) → write it
 //! as OCS XML (or GLPI JSON) to a file or stdout, or hand it to the server exchange.
 
+pub mod checksum;
 pub mod collect;
 pub mod fields;
 pub mod generic;
@@ -13,6 +14,7 @@ pub mod model;
 pub mod module;
 pub mod modules;
 pub mod os;
+pub mod server;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
@@ -87,7 +89,7 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
             report.set("message", format!("inventory written to {written}"));
             Ok(report)
         }
-        Target::Server(url) => Err(format!("sending to {url} is not available in this build")),
+        Target::Server(url) => server::run(url, config),
     }
 }
 

@@ -1,0 +1,4 @@
+//! Helpers shared by the tests in `t/`.
+#![allow(dead_code)]
+
+pub mod fake_server;
