@@ -43,8 +43,7 @@ impl FakeServer {
         let seen = Arc::new(Mutex::new(Seen::default()));
         let seen2 = Arc::clone(&seen);
         let handle = std::thread::spawn(move || {
-            let mut script = script.into_iter();
-            while let Some(reply) = script.next() {
+            for reply in script {
                 let Ok((stream, _)) = listener.accept() else {
                     return;
                 };
