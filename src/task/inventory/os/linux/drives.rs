@@ -1,6 +1,8 @@
 //! DRIVES on Linux: mounted file systems from one `df -P -T -k` run (time-limited, so a
 //! dead network mount cannot stall the inventory), minus pseudo file systems; labels and
-//! UUIDs from the `/dev/disk/by-label` and `/dev/disk/by-uuid` links (no `blkid` run).
+//! UUIDs from the `/dev/disk/by-label` and `/dev/disk/by-uuid` links (no `blkid` run);
+//! encryption from device-mapper (`/sys/block/dm-*/dm/{name,uuid}`: a `CRYPT-LUKS2-…`
+//! uuid is a LUKS2 volume).
 
 use std::collections::BTreeMap;
 
@@ -127,12 +129,44 @@ fn links(ctx: &Context, dir: &str) -> BTreeMap<String, String> {
     map
 }
 
+/// `CRYPT-LUKS2-<uuid>-<name>` → (`LUKS`, `LUKS2`); `CRYPT-PLAIN-…` → (`dm-crypt`, `PLAIN`).
+pub fn crypt_kind(dm_uuid: &str) -> Option<(String, String)> {
+    let rest = dm_uuid.strip_prefix("CRYPT-")?;
+    let kind = rest.split('-').next()?.to_string();
+    let name = if kind.starts_with("LUKS") {
+        "LUKS".to_string()
+    } else {
+        "dm-crypt".to_string()
+    };
+    Some((name, kind))
+}
+
+/// Device-mapper name → its dm uuid, for every dm device.
+fn dm_uuids(ctx: &Context) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for dev in ctx
+        .src
+        .list_dir("/sys/block")
+        .unwrap_or_default()
+        .iter()
+        .filter(|d| d.starts_with("dm-"))
+    {
+        let name = ctx.src.read_line(&format!("/sys/block/{dev}/dm/name"));
+        let uuid = ctx.src.read_line(&format!("/sys/block/{dev}/dm/uuid"));
+        if let (Some(n), Some(u)) = (name, uuid) {
+            map.insert(n, u);
+        }
+    }
+    map
+}
+
 fn collect(ctx: &Context, inv: &mut Inventory) {
     let Some(text) = ctx.command(&["df", "-P", "-T", "-k"]) else {
         return;
     };
     let labels = links(ctx, "/dev/disk/by-label");
     let uuids = links(ctx, "/dev/disk/by-uuid");
+    let dm = dm_uuids(ctx);
     for m in parse_df(&text) {
         if PSEUDO.contains(&m.fstype.as_str()) || m.device == "none" {
             continue;
@@ -148,6 +182,12 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
             .set_opt("SERIAL", uuids.get(&dev).cloned());
         if m.mountpoint == "/" {
             e.set("SYSTEMDRIVE", "1");
+        }
+        let mapper = m.device.strip_prefix("/dev/mapper/").unwrap_or("");
+        if let Some((name, kind)) = dm.get(mapper).and_then(|u| crypt_kind(u)) {
+            e.set("ENCRYPT_NAME", name)
+                .set("ENCRYPT_TYPE", kind)
+                .set("ENCRYPT_STATUS", "Yes");
         }
         inv.add("DRIVES", e);
     }
@@ -176,6 +216,19 @@ mod tests {
             (m[0].total_kb, m[0].free_kb, m[0].mountpoint.as_str()),
             (1000, 900, "/")
         );
+    }
+
+    #[test]
+    fn crypt() {
+        assert_eq!(
+            crypt_kind("CRYPT-LUKS2-0123abcd-root"),
+            Some(("LUKS".into(), "LUKS2".into()))
+        );
+        assert_eq!(
+            crypt_kind("CRYPT-PLAIN-swap"),
+            Some(("dm-crypt".into(), "PLAIN".into()))
+        );
+        assert_eq!(crypt_kind("LVM-abc"), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! NETWORKS on Linux: one entry per interface address, from one `ip addr show` run (else
 //! `ifconfig -a`), completed from `/sys/class/net/<if>`: driver, PCI slot, type (ethernet,
 //! wifi, bridge, aggregate, loopback), virtual or not, speed, MTU, bond slaves, and the
-//! gateway of the interface from the routing table.
+//! gateway of the interface from the routing table, and the DHCP server that leased the
+//! address (dhclient, NetworkManager or systemd-networkd lease files).
 
 use crate::task::inventory::generic::ifconfig;
 use crate::task::inventory::model::{Entry, Inventory};
@@ -33,6 +34,54 @@ pub fn gateways(route: &str) -> Vec<(String, String)> {
             ))
         })
         .collect()
+}
+
+/// The DHCP server of the newest lease in a dhclient lease file
+/// (`option dhcp-server-identifier 192.168.1.1;`).
+pub fn dhclient_server(leases: &str) -> Option<String> {
+    leases
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("option dhcp-server-identifier "))
+        .map(|v| v.trim_end_matches(';').trim().to_string())
+}
+
+/// The DHCP server of a systemd-networkd lease (`SERVER_ADDRESS=…`).
+pub fn networkd_server(lease: &str) -> Option<String> {
+    lease
+        .lines()
+        .find_map(|l| l.strip_prefix("SERVER_ADDRESS="))
+        .map(|v| v.trim().to_string())
+}
+
+/// The DHCP server that leased the address of `iface`, if any lease file says so.
+fn dhcp_server(ctx: &Context, iface: &str) -> Option<String> {
+    let src = ctx.src;
+    if let Some(index) = src.read_line(&format!("/sys/class/net/{iface}/ifindex")) {
+        if let Some(s) = src
+            .read_text(&format!("/run/systemd/netif/leases/{index}"))
+            .and_then(|t| networkd_server(&t))
+        {
+            return Some(s);
+        }
+    }
+    for dir in [
+        "/var/lib/dhcp",
+        "/var/lib/dhclient",
+        "/var/lib/NetworkManager",
+    ] {
+        for name in src.list_dir(dir).unwrap_or_default() {
+            if name.contains(iface) && (name.ends_with(".leases") || name.ends_with(".lease")) {
+                if let Some(s) = src
+                    .read_text(&format!("{dir}/{name}"))
+                    .and_then(|t| dhclient_server(&t))
+                {
+                    return Some(s);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// What sysfs says about one interface.
@@ -94,6 +143,7 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         None => ifconfig::parse(&ctx.command(&["ifconfig", "-a"]).unwrap_or_default()),
     };
     let gws = gateways(&ctx.src.read_text("/proc/net/route").unwrap_or_default());
+    let mut dhcp: std::collections::BTreeMap<String, Option<String>> = Default::default();
     for mut e in entries {
         let Some(name) = e.get("DESCRIPTION").map(str::to_string) else {
             continue;
@@ -105,6 +155,10 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
             if let Some((_, gw)) = gws.iter().find(|(i, _)| *i == sys_name) {
                 e.set("IPGATEWAY", gw.as_str());
             }
+            let server = dhcp
+                .entry(sys_name.clone())
+                .or_insert_with(|| dhcp_server(ctx, &sys_name));
+            e.set_opt("IPDHCP", server.clone());
         }
         inv.add("NETWORKS", e);
     }
@@ -122,5 +176,16 @@ mod tests {
             vec![("eth0".to_string(), "192.0.2.1".to_string())]
         );
         assert!(gateways("").is_empty());
+    }
+
+    #[test]
+    fn leases() {
+        let l = "lease {\n  option dhcp-server-identifier 10.0.0.1;\n}\nlease {\n  option dhcp-server-identifier 10.0.0.254;\n}\n";
+        assert_eq!(dhclient_server(l).as_deref(), Some("10.0.0.254"));
+        assert_eq!(
+            networkd_server("ADDRESS=10.0.0.5\nSERVER_ADDRESS=10.0.0.1\n").as_deref(),
+            Some("10.0.0.1")
+        );
+        assert_eq!(dhclient_server("junk"), None);
     }
 }
