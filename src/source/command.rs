@@ -155,7 +155,7 @@ pub fn run(argv: &[&str], timeout: Duration) -> Output {
     {
         log::debug!("{program}: {line}");
     }
-    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    let stdout = super::into_text(stdout);
     if timed_out {
         log::warn!(
             "command '{command}' killed after {} s (backend-collect-timeout)",

@@ -23,6 +23,26 @@ impl Source for Live {
         std::fs::read(path).ok()
     }
 
+    fn for_each_line(&self, path: &str, visit: &mut dyn FnMut(&str)) -> bool {
+        use std::io::BufRead;
+        let Ok(file) = std::fs::File::open(path) else {
+            return false;
+        };
+        let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) => return true,
+                Ok(_) => {
+                    let text = String::from_utf8_lossy(&line);
+                    visit(text.trim_end_matches(['\n', '\r']));
+                }
+                Err(_) => return false,
+            }
+        }
+    }
+
     fn read_tail(&self, path: &str, max: u64) -> Option<Vec<u8>> {
         use std::io::{Read, Seek, SeekFrom};
         let mut f = std::fs::File::open(path).ok()?;

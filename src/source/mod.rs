@@ -221,6 +221,18 @@ pub trait Source {
         Some(data[start..].to_vec())
     }
 
+    /// Calls `visit` with each line of a file (without its newline); false when the file
+    /// cannot be read. The live source streams, so a large database is never held whole.
+    fn for_each_line(&self, path: &str, visit: &mut dyn FnMut(&str)) -> bool {
+        match self.read_text(path) {
+            Some(text) => {
+                text.lines().for_each(visit);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A file as text (invalid UTF-8 replaced).
     fn read_text(&self, path: &str) -> Option<String> {
         self.read(path)
@@ -243,6 +255,11 @@ pub trait Source {
     fn run_ok(&self, argv: &[&str]) -> Option<String> {
         self.run(argv).ok()
     }
+}
+
+/// Bytes as text without a copy when they are valid UTF-8 (invalid sequences replaced).
+pub fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The entry names of a real directory, sorted.

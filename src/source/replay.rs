@@ -60,7 +60,7 @@ impl Source for Replay {
             PathBuf::from(s)
         };
         if let Ok(bytes) = std::fs::read(&base) {
-            let stdout = String::from_utf8_lossy(&bytes).into_owned();
+            let stdout = super::into_text(bytes);
             let status = match std::fs::read_to_string(sibling(".exit")) {
                 Ok(code) => Status::Exit(code.trim().parse().unwrap_or(1)),
                 Err(_) => Status::Ok,

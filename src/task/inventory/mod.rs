@@ -102,13 +102,25 @@ pub fn render(inv: &Inventory, json: bool) -> String {
     }
 }
 
+/// Writes the document to `out` in the configured format, as it is produced.
+fn write_document(
+    out: &mut dyn std::io::Write,
+    inv: &Inventory,
+    json: bool,
+) -> std::io::Result<()> {
+    if json {
+        out.write_all(json::document(inv, VERSIONCLIENT).as_bytes())
+    } else {
+        xml::write_request(out, &inv.deviceid, "INVENTORY", Some(inv), VERSIONCLIENT)
+    }
+}
+
 /// Writes to stdout (`-`), into a directory (`<DEVICEID>.ocs` / `.json`), or to a file.
 fn write_local(inv: &Inventory, path: &str, json: bool) -> Result<String, String> {
-    let text = render(inv, json);
     if path == "-" {
         use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        write_document(&mut out, inv, json)
             .and_then(|_| out.flush())
             .map_err(|e| format!("cannot write to stdout: {e}"))?;
         return Ok("stdout".into());
@@ -121,7 +133,7 @@ fn write_local(inv: &Inventory, path: &str, json: bool) -> Result<String, String
             if json { "json" } else { "ocs" }
         ));
     }
-    state::write_atomic(&file, text.as_bytes())
+    state::write_atomic_with(&file, |w| write_document(w, inv, json))
         .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     Ok(file.display().to_string())
 }

@@ -4,14 +4,12 @@
 //! section is its own element; fields are child elements in name order. Control
 //! characters are dropped from values (servers reject them).
 
-use std::io::Cursor;
+use std::io::Write;
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use super::model::{Entry, Inventory, Value};
-
-type W = Writer<Cursor<Vec<u8>>>;
 
 /// Removes characters XML 1.0 cannot carry (control characters but tab/newline).
 pub fn clean(text: &str) -> String {
@@ -20,14 +18,14 @@ pub fn clean(text: &str) -> String {
         .collect()
 }
 
-fn text_element(w: &mut W, name: &str, text: &str) -> std::io::Result<()> {
+fn text_element<O: Write>(w: &mut Writer<O>, name: &str, text: &str) -> std::io::Result<()> {
     w.write_event(Event::Start(BytesStart::new(name)))?;
     w.write_event(Event::Text(BytesText::new(&clean(text))))?;
     w.write_event(Event::End(BytesEnd::new(name)))?;
     Ok(())
 }
 
-fn entry(w: &mut W, name: &str, e: &Entry) -> std::io::Result<()> {
+fn entry<O: Write>(w: &mut Writer<O>, name: &str, e: &Entry) -> std::io::Result<()> {
     w.write_event(Event::Start(BytesStart::new(name)))?;
     for (field, value) in e.iter() {
         match value {
@@ -51,29 +49,37 @@ pub fn request(
     content: Option<&Inventory>,
     versionclient: &str,
 ) -> String {
-    let mut w = Writer::new_with_indent(Cursor::new(Vec::new()), b' ', 2);
-    let result: std::io::Result<()> = (|| {
-        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-        w.write_event(Event::Start(BytesStart::new("REQUEST")))?;
-        if let Some(inv) = content {
-            w.write_event(Event::Start(BytesStart::new("CONTENT")))?;
-            for (section, entries) in inv.sections() {
-                for e in entries.iter().filter(|e| !e.is_empty()) {
-                    entry(&mut w, section, e)?;
-                }
-            }
-            text_element(&mut w, "VERSIONCLIENT", versionclient)?;
-            w.write_event(Event::End(BytesEnd::new("CONTENT")))?;
-        }
-        text_element(&mut w, "DEVICEID", deviceid)?;
-        text_element(&mut w, "QUERY", query)?;
-        w.write_event(Event::End(BytesEnd::new("REQUEST")))?;
-        Ok(())
-    })();
+    let mut out = Vec::new();
+    let result = write_request(&mut out, deviceid, query, content, versionclient);
     debug_assert!(result.is_ok(), "writing to memory cannot fail");
-    let mut out = String::from_utf8_lossy(&w.into_inner().into_inner()).into_owned();
-    out.push('\n');
-    out
+    crate::source::into_text(out)
+}
+
+/// Writes a whole request to `out` as it goes (a large inventory is never held twice).
+pub fn write_request<O: Write>(
+    out: O,
+    deviceid: &str,
+    query: &str,
+    content: Option<&Inventory>,
+    versionclient: &str,
+) -> std::io::Result<()> {
+    let mut w = Writer::new_with_indent(out, b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    w.write_event(Event::Start(BytesStart::new("REQUEST")))?;
+    if let Some(inv) = content {
+        w.write_event(Event::Start(BytesStart::new("CONTENT")))?;
+        for (section, entries) in inv.sections() {
+            for e in entries.iter().filter(|e| !e.is_empty()) {
+                entry(&mut w, section, e)?;
+            }
+        }
+        text_element(&mut w, "VERSIONCLIENT", versionclient)?;
+        w.write_event(Event::End(BytesEnd::new("CONTENT")))?;
+    }
+    text_element(&mut w, "DEVICEID", deviceid)?;
+    text_element(&mut w, "QUERY", query)?;
+    w.write_event(Event::End(BytesEnd::new("REQUEST")))?;
+    w.into_inner().write_all(b"\n")
 }
 
 #[cfg(test)]

@@ -72,82 +72,103 @@ fn id_and_name(line: &str) -> Option<(&str, &str)> {
     (!name.is_empty()).then_some((id, name))
 }
 
+/// The state of one pass over an ids file, fed line by line.
+struct Scanner {
+    vendors: HashSet<u16>,
+    devices: HashSet<(u16, u16)>,
+    db: IdsDb,
+    block: Block,
+    vendor_block: Option<u16>,
+}
+
+impl Scanner {
+    fn new(wanted: &[(u16, Option<u16>)]) -> Scanner {
+        Scanner {
+            vendors: wanted.iter().map(|w| w.0).collect(),
+            devices: wanted
+                .iter()
+                .filter_map(|(v, d)| d.map(|d| (*v, d)))
+                .collect(),
+            db: IdsDb::default(),
+            block: Block::Skip,
+            vendor_block: None,
+        }
+    }
+
+    fn line(&mut self, line: &str) {
+        let (vendors, devices, db) = (&self.vendors, &self.devices, &mut self.db);
+        let (block, vendor_block) = (&mut self.block, &mut self.vendor_block);
+        if line.is_empty() || line.starts_with('#') {
+            return;
+        }
+        let depth = line.bytes().take_while(|b| *b == b'\t').count();
+        let body = &line[depth..];
+        match depth {
+            0 => {
+                *vendor_block = None;
+                *block = Block::Skip;
+                if let Some(rest) = body.strip_prefix("C ") {
+                    if let Some((id, name)) = id_and_name(rest.trim_start()) {
+                        if let Some(c) = hex16(id).and_then(|c| u8::try_from(c).ok()) {
+                            db.classes.insert(c, name.to_string());
+                            *block = Block::Class(c);
+                        }
+                    }
+                } else if let Some((id, name)) = id_and_name(body) {
+                    if id.len() == 4 {
+                        if let Some(v) = hex16(id).filter(|v| vendors.contains(v)) {
+                            db.vendors.insert(v, name.to_string());
+                            *vendor_block = Some(v);
+                            *block = Block::Vendor;
+                        }
+                    }
+                }
+            }
+            1 => {
+                let Some((id, name)) = id_and_name(body) else {
+                    return;
+                };
+                match (&*block, *vendor_block) {
+                    (Block::Class(c), _) => {
+                        let c = *c;
+                        if let Some(s) = hex16(id).and_then(|s| u8::try_from(s).ok()) {
+                            db.subclasses.insert((c, s), name.to_string());
+                        }
+                    }
+                    (_, Some(v)) => {
+                        *block = Block::Vendor;
+                        if let Some(d) = hex16(id).filter(|d| devices.contains(&(v, *d))) {
+                            db.devices.insert((v, d), name.to_string());
+                            *block = Block::Device(v, d);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            2 => {
+                if let Block::Device(v, d) = *block {
+                    let mut words = body.split_whitespace();
+                    let sv = words.next().and_then(hex16);
+                    let sd = words.next().and_then(hex16);
+                    let name = words.collect::<Vec<_>>().join(" ");
+                    if let (Some(sv), Some(sd), false) = (sv, sd, name.is_empty()) {
+                        db.subsystems.insert((v, d, sv, sd), name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl IdsDb {
     /// Scans an ids file once, keeping the names of the `(vendor, device)` pairs asked
     /// for (the vendor's name, the device's name and its subsystems' names) and all
     /// class names. A device id of `None` asks for the vendor's name only.
     pub fn parse(text: &str, wanted: &[(u16, Option<u16>)]) -> IdsDb {
-        let vendors: HashSet<u16> = wanted.iter().map(|w| w.0).collect();
-        let devices: HashSet<(u16, u16)> = wanted
-            .iter()
-            .filter_map(|(v, d)| d.map(|d| (*v, d)))
-            .collect();
-        let mut db = IdsDb::default();
-        let mut block = Block::Skip;
-        let mut vendor_block: Option<u16> = None;
-        for line in text.lines() {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let depth = line.bytes().take_while(|b| *b == b'\t').count();
-            let body = &line[depth..];
-            match depth {
-                0 => {
-                    vendor_block = None;
-                    block = Block::Skip;
-                    if let Some(rest) = body.strip_prefix("C ") {
-                        if let Some((id, name)) = id_and_name(rest.trim_start()) {
-                            if let Some(c) = hex16(id).and_then(|c| u8::try_from(c).ok()) {
-                                db.classes.insert(c, name.to_string());
-                                block = Block::Class(c);
-                            }
-                        }
-                    } else if let Some((id, name)) = id_and_name(body) {
-                        if id.len() == 4 {
-                            if let Some(v) = hex16(id).filter(|v| vendors.contains(v)) {
-                                db.vendors.insert(v, name.to_string());
-                                vendor_block = Some(v);
-                                block = Block::Vendor;
-                            }
-                        }
-                    }
-                }
-                1 => {
-                    let Some((id, name)) = id_and_name(body) else {
-                        continue;
-                    };
-                    match (&block, vendor_block) {
-                        (Block::Class(c), _) => {
-                            let c = *c;
-                            if let Some(s) = hex16(id).and_then(|s| u8::try_from(s).ok()) {
-                                db.subclasses.insert((c, s), name.to_string());
-                            }
-                        }
-                        (_, Some(v)) => {
-                            block = Block::Vendor;
-                            if let Some(d) = hex16(id).filter(|d| devices.contains(&(v, *d))) {
-                                db.devices.insert((v, d), name.to_string());
-                                block = Block::Device(v, d);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                2 => {
-                    if let Block::Device(v, d) = block {
-                        let mut words = body.split_whitespace();
-                        let sv = words.next().and_then(hex16);
-                        let sd = words.next().and_then(hex16);
-                        let name = words.collect::<Vec<_>>().join(" ");
-                        if let (Some(sv), Some(sd), false) = (sv, sd, name.is_empty()) {
-                            db.subsystems.insert((v, d, sv, sd), name);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        db
+        let mut scan = Scanner::new(wanted);
+        text.lines().for_each(|l| scan.line(l));
+        scan.db
     }
 
     /// Reads the first ids file of `paths` that exists through the source and scans it.
@@ -155,13 +176,14 @@ impl IdsDb {
         if wanted.is_empty() {
             return IdsDb::default();
         }
-        match paths.iter().find_map(|p| src.read_text(p)) {
-            Some(text) => IdsDb::parse(&text, wanted),
-            None => {
-                log::debug!("no ids database among {}", paths.join(", "));
-                IdsDb::default()
-            }
+        let mut scan = Scanner::new(wanted);
+        if !paths
+            .iter()
+            .any(|p| src.for_each_line(p, &mut |l| scan.line(l)))
+        {
+            log::debug!("no ids database among {}", paths.join(", "));
         }
+        scan.db
     }
 
     pub fn vendor(&self, vendor: u16) -> Option<&str> {
