@@ -21,7 +21,7 @@ pub enum Value {
 /// "empty" are the same thing everywhere, as in the XML the servers read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Entry {
-    fields: BTreeMap<String, Value>,
+    fields: BTreeMap<&'static str, Value>,
 }
 
 impl Entry {
@@ -30,20 +30,19 @@ impl Entry {
     }
 
     /// Sets a text field; an empty (after trimming) value removes the field.
-    pub fn set(&mut self, name: &str, value: impl Into<String>) -> &mut Entry {
+    pub fn set(&mut self, name: &'static str, value: impl Into<String>) -> &mut Entry {
         let value: String = value.into();
         let value = value.trim();
         if value.is_empty() {
             self.fields.remove(name);
         } else {
-            self.fields
-                .insert(name.to_string(), Value::Text(value.to_string()));
+            self.fields.insert(name, Value::Text(value.to_string()));
         }
         self
     }
 
     /// Sets a text field when `value` is `Some`, removes it otherwise.
-    pub fn set_opt(&mut self, name: &str, value: Option<impl Into<String>>) -> &mut Entry {
+    pub fn set_opt(&mut self, name: &'static str, value: Option<impl Into<String>>) -> &mut Entry {
         match value {
             Some(v) => self.set(name, v),
             None => {
@@ -54,20 +53,20 @@ impl Entry {
     }
 
     /// Sets a field only if it has no value yet.
-    pub fn set_default(&mut self, name: &str, value: impl Into<String>) -> &mut Entry {
+    pub fn set_default(&mut self, name: &'static str, value: impl Into<String>) -> &mut Entry {
         if !self.has(name) {
             self.set(name, value);
         }
         self
     }
 
-    pub fn set_list(&mut self, name: &str, values: Vec<String>) -> &mut Entry {
-        self.fields.insert(name.to_string(), Value::List(values));
+    pub fn set_list(&mut self, name: &'static str, values: Vec<String>) -> &mut Entry {
+        self.fields.insert(name, Value::List(values));
         self
     }
 
-    pub fn set_map(&mut self, name: &str, value: Entry) -> &mut Entry {
-        self.fields.insert(name.to_string(), Value::Map(value));
+    pub fn set_map(&mut self, name: &'static str, value: Entry) -> &mut Entry {
+        self.fields.insert(name, Value::Map(value));
         self
     }
 
@@ -100,8 +99,8 @@ impl Entry {
     }
 
     /// Fields in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.fields.iter().map(|(k, v)| (k.as_str(), v))
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        self.fields.iter().map(|(k, v)| (*k, v))
     }
 
     /// Keeps only the fields for which `keep` returns true.
@@ -111,8 +110,8 @@ impl Entry {
 }
 
 /// Builds an entry from `(name, value)` pairs; handy in parsers and tests.
-impl<'a> FromIterator<(&'a str, String)> for Entry {
-    fn from_iter<I: IntoIterator<Item = (&'a str, String)>>(iter: I) -> Entry {
+impl FromIterator<(&'static str, String)> for Entry {
+    fn from_iter<I: IntoIterator<Item = (&'static str, String)>>(iter: I) -> Entry {
         let mut e = Entry::new();
         for (k, v) in iter {
             e.set(k, v);

@@ -28,7 +28,7 @@ const COMMON: &[&str] = &[
 ];
 
 /// Splits `lvs`/`pvs`/`vgs` output into `names`-keyed entries; numbers lose decimals.
-pub fn parse(text: &str, names: &[&str]) -> Vec<Entry> {
+pub fn parse(text: &str, names: &[&'static str]) -> Vec<Entry> {
     text.lines()
         .filter_map(|line| {
             let values: Vec<&str> = line.trim().split('\t').map(str::trim).collect();
@@ -57,7 +57,7 @@ fn run(
     ctx: &Context,
     tool: &str,
     columns: &str,
-    names: &[&str],
+    names: &[&'static str],
     section: &str,
     inv: &mut Inventory,
 ) {
