@@ -308,15 +308,13 @@ impl Config {
                 | "task-timeout"
                 | "timeout"
                 | "logfile-maxsize"
-                | "task-memory-limit" => {
-                    if value.parse::<u32>().is_err() {
-                        return Err(bad("expected a whole number"));
-                    }
+                | "task-memory-limit"
+                    if value.parse::<u32>().is_err() =>
+                {
+                    return Err(bad("expected a whole number"));
                 }
-                "httpd-port" => {
-                    if !matches!(value.parse::<u16>(), Ok(1..)) {
-                        return Err(bad("expected a port number from 1 to 65535"));
-                    }
+                "httpd-port" if !matches!(value.parse::<u16>(), Ok(1..)) => {
+                    return Err(bad("expected a port number from 1 to 65535"));
                 }
                 "logger" => {
                     for b in self.list("logger") {
@@ -338,10 +336,8 @@ impl Config {
                         crate::agent::trust::TrustEntry::parse(&entry).map_err(|e| bad(&e))?;
                     }
                 }
-                "httpd-ip" => {
-                    if value.parse::<std::net::IpAddr>().is_err() {
-                        return Err(bad("expected an IP address"));
-                    }
+                "httpd-ip" if value.parse::<std::net::IpAddr>().is_err() => {
+                    return Err(bad("expected an IP address"));
                 }
                 _ => {}
             }
