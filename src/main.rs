@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use ocsinventory_agent::agent::{alloc, cli, logger, run, runner};
-use ocsinventory_agent::task;
+use ocsinventory_agent::{daemon, task};
 
 #[global_allocator]
 static ALLOCATOR: alloc::Allocator = alloc::Allocator;
@@ -49,6 +49,9 @@ fn main() -> ExitCode {
     }
     for w in &config.warnings {
         log::warn!("{w}");
+    }
+    if cli.action == cli::Action::Run && config.flag("daemon") {
+        return ExitCode::from(daemon::run(&cli, config) as u8);
     }
     match cli.action {
         cli::Action::ListTasks => {

@@ -1,0 +1,611 @@
+//! The HTTP(S) interface: one thread, one `poll(2)` loop, non-blocking sockets.
+//!
+//! Why not tiny_http (the first plan): its accept thread performs the TLS handshake
+//! itself, so one client that opens the HTTPS port and says nothing blocks every other
+//! client; it reads header lines without any size limit and without any time limit; and
+//! it keeps one thread per open connection. The interface must stay answerable however
+//! many idle or slow clients there are, and the parent must stay small, so the server is
+//! this small state machine instead (TLS through OpenSSL, which the agent links anyway):
+//!
+//! - every connection has a deadline: [`HEAD_TIME`] to send a complete request head
+//!   (TLS handshake included), [`IDLE_TIME`] between keep-alive requests, [`WRITE_STALL`]
+//!   without progress while we write; a client that sent part of a head gets `408`;
+//! - a head is at most [`MAX_HEAD`](super::request::MAX_HEAD) bytes (`431` beyond);
+//! - at most [`MAX_CONNECTIONS`] are open; when full, the oldest connection that has sent
+//!   nothing yet is dropped to make room, else the newcomer gets `503`;
+//! - a refusal is answered, never dropped: after a response that closes the connection the
+//!   server shuts down its sending side and reads what the client still sends for a
+//!   moment ([`LINGER`]), so the client's unread bytes do not turn into a reset that
+//!   would swallow the response.
+//!
+//! Files (fragments, the log) are sent in 16 KiB pieces, so a large one costs no memory.
+
+use std::fs::File;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use nix::fcntl::OFlag;
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{pthread_sigmask, SigSet, SigmaskHow, Signal};
+use openssl::ssl::{
+    ErrorCode, HandshakeError, MidHandshakeSslStream, SslAcceptor, SslFiletype, SslMethod,
+    SslStream,
+};
+
+use super::request::{self, Head, Parse};
+use super::routes::{self, Body, Context, Effect, Response};
+use super::signals;
+use crate::agent::config::Config;
+
+/// Open connections at most.
+pub const MAX_CONNECTIONS: usize = 128;
+/// Time to send a complete request head after connecting (TLS handshake included).
+pub const HEAD_TIME: Duration = Duration::from_secs(10);
+/// Time a kept-alive connection may stay silent between requests.
+pub const IDLE_TIME: Duration = Duration::from_secs(10);
+/// Time a response may wait for the client to read.
+pub const WRITE_STALL: Duration = Duration::from_secs(30);
+/// Time to read and discard what the client still sends after a closing response.
+pub const LINGER: Duration = Duration::from_secs(2);
+/// Requests served on one connection before it is closed.
+pub const MAX_REQUESTS: u32 = 8;
+
+/// Where and how the interface listens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+}
+
+impl Settings {
+    /// The interface the configuration asks for; `None` with `no-httpd`.
+    pub fn from_config(config: &Config) -> Result<Option<Settings>, String> {
+        if config.flag("no-httpd") {
+            return Ok(None);
+        }
+        let ip: IpAddr = match config.text("httpd-ip") {
+            Some(text) => text
+                .parse()
+                .map_err(|_| format!("httpd-ip '{text}' is not an IP address"))?,
+            None => IpAddr::from([0, 0, 0, 0]),
+        };
+        let port = config.number("httpd-port", 62354) as u16;
+        let cert = config.text("ssl-cert-file").map(PathBuf::from);
+        let key = config.text("ssl-key-file").map(PathBuf::from);
+        if cert.is_some() != key.is_some() {
+            return Err(
+                "HTTPS needs both ssl-cert-file and ssl-key-file (or neither for plain HTTP)"
+                    .into(),
+            );
+        }
+        Ok(Some(Settings {
+            addr: SocketAddr::new(ip, port),
+            cert,
+            key,
+        }))
+    }
+
+    pub fn is_tls(&self) -> bool {
+        self.cert.is_some()
+    }
+}
+
+/// The running interface.
+pub struct Httpd {
+    thread: Option<JoinHandle<()>>,
+    stop: OwnedFd,
+    pub settings: Settings,
+    pub local_addr: SocketAddr,
+}
+
+fn tls_acceptor(cert: &PathBuf, key: &PathBuf) -> Result<SslAcceptor, String> {
+    let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server())
+        .map_err(|e| format!("cannot set up TLS: {e}"))?;
+    b.set_certificate_chain_file(cert)
+        .map_err(|e| format!("cannot load ssl-cert-file {}: {e}", cert.display()))?;
+    b.set_private_key_file(key, SslFiletype::PEM)
+        .map_err(|e| format!("cannot load ssl-key-file {}: {e}", key.display()))?;
+    b.check_private_key().map_err(|e| {
+        format!(
+            "ssl-key-file {} does not match ssl-cert-file {}: {e}",
+            key.display(),
+            cert.display()
+        )
+    })?;
+    Ok(b.build())
+}
+
+impl Httpd {
+    /// Binds the socket, loads the certificate, and starts the server thread.
+    pub fn start(settings: Settings, ctx: Arc<Mutex<Context>>) -> Result<Httpd, String> {
+        let tls = match (&settings.cert, &settings.key) {
+            (Some(c), Some(k)) => Some(tls_acceptor(c, k)?),
+            _ => None,
+        };
+        let listener = TcpListener::bind(settings.addr)
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
+        let local_addr = listener.local_addr().unwrap_or(settings.addr);
+        let (stop_r, stop_w) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
+            .map_err(|e| format!("pipe: {e}"))?;
+        // The daemon's signals are for the main thread: the server thread blocks them
+        // (a thread inherits the mask of the thread that creates it).
+        let mut mask = SigSet::empty();
+        for s in [
+            Signal::SIGTERM,
+            Signal::SIGINT,
+            Signal::SIGHUP,
+            Signal::SIGUSR1,
+        ] {
+            mask.add(s);
+        }
+        let mut old = SigSet::empty();
+        let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&mask), Some(&mut old));
+        let spawned = std::thread::Builder::new()
+            .name("httpd".into())
+            .stack_size(256 * 1024)
+            .spawn(move || serve(listener, tls, stop_r, ctx));
+        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+        let thread = spawned.map_err(|e| format!("cannot start the HTTP thread: {e}"))?;
+        Ok(Httpd {
+            thread: Some(thread),
+            stop: stop_w,
+            settings,
+            local_addr,
+        })
+    }
+
+    /// Stops the server thread and closes every connection.
+    pub fn stop(mut self) {
+        let _ = nix::unistd::write(&self.stop, b"x");
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A client socket, plain or TLS.
+enum Io {
+    Plain(TcpStream),
+    Handshake(MidHandshakeSslStream<TcpStream>),
+    Tls(SslStream<TcpStream>),
+    Closed,
+}
+
+impl Io {
+    fn tcp(&self) -> Option<&TcpStream> {
+        match self {
+            Io::Plain(s) => Some(s),
+            Io::Handshake(m) => Some(m.get_ref()),
+            Io::Tls(s) => Some(s.get_ref()),
+            Io::Closed => None,
+        }
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Io::Plain(s) => s.read(buf),
+            Io::Tls(s) => s.read(buf),
+            _ => Err(ErrorKind::WouldBlock.into()),
+        }
+    }
+
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Io::Plain(s) => s.write(buf),
+            Io::Tls(s) => s.write(buf),
+            _ => Err(ErrorKind::WouldBlock.into()),
+        }
+    }
+
+    /// Ends our sending side (TLS close_notify first), best effort.
+    fn shutdown_write(&mut self) {
+        if let Io::Tls(s) = self {
+            let _ = s.shutdown();
+        }
+        if let Some(t) = self.tcp() {
+            let _ = t.shutdown(Shutdown::Write);
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Handshake,
+    Reading,
+    Writing,
+    Draining,
+}
+
+/// One client connection.
+struct Conn {
+    io: Io,
+    peer: IpAddr,
+    phase: Phase,
+    /// The handshake waits for the socket to be writable rather than readable.
+    want_write: bool,
+    inbuf: Vec<u8>,
+    out: Vec<u8>,
+    out_pos: usize,
+    /// The rest of a file body and how many bytes of it are still to send.
+    file: Option<(File, u64)>,
+    close_after: bool,
+    served: u32,
+    drained: usize,
+    deadline: Instant,
+}
+
+/// What happened to a connection.
+enum Step {
+    Keep,
+    Close,
+}
+
+impl Conn {
+    fn new(io: Io, peer: IpAddr) -> Conn {
+        let phase = match io {
+            Io::Handshake(_) => Phase::Handshake,
+            _ => Phase::Reading,
+        };
+        Conn {
+            io,
+            peer,
+            phase,
+            want_write: false,
+            inbuf: Vec::new(),
+            out: Vec::new(),
+            out_pos: 0,
+            file: None,
+            close_after: false,
+            served: 0,
+            drained: 0,
+            deadline: Instant::now() + HEAD_TIME,
+        }
+    }
+
+    fn interest(&self) -> PollFlags {
+        let write = match self.phase {
+            Phase::Handshake => self.want_write,
+            Phase::Writing => true,
+            Phase::Reading | Phase::Draining => false,
+        };
+        if write {
+            PollFlags::POLLOUT
+        } else {
+            PollFlags::POLLIN
+        }
+    }
+
+    fn fd(&self) -> Option<BorrowedFd<'_>> {
+        self.io.tcp().map(|t| t.as_fd())
+    }
+
+    /// Queues `response` to be written; `head` is `None` for refusals of unreadable requests.
+    fn respond(&mut self, head: Option<&Head>, response: Response) {
+        let keep = head.is_some_and(|h| h.keep_alive && !h.has_body)
+            && self.served + 1 < MAX_REQUESTS
+            && !self.close_after;
+        self.close_after = !keep;
+        let is_head = head.is_some_and(|h| h.method == "HEAD");
+        let mut text = format!(
+            "HTTP/1.1 {} {}\r\nServer: ocsinventory-agent/{}\r\nContent-Type: {}\r\n\
+             Content-Length: {}\r\nCache-Control: no-store\r\nConnection: {}\r\n",
+            response.status,
+            routes::reason(response.status),
+            env!("CARGO_PKG_VERSION"),
+            response.content_type,
+            response.body_len(),
+            if keep { "keep-alive" } else { "close" }
+        );
+        if let Some(allow) = response.allow {
+            text.push_str(&format!("Allow: {allow}\r\n"));
+        }
+        text.push_str("\r\n");
+        self.out = text.into_bytes();
+        self.out_pos = 0;
+        self.file = None;
+        if !is_head {
+            match response.body {
+                Body::Text(t) => self.out.extend_from_slice(t.as_bytes()),
+                Body::File(f, n) if n > 0 => self.file = Some((f, n)),
+                Body::File(..) => {}
+            }
+        }
+        self.phase = Phase::Writing;
+        self.deadline = Instant::now() + WRITE_STALL;
+    }
+
+    fn refuse(&mut self, status: u16, why: &str) {
+        log::debug!("[http server] {}: {status} ({why})", self.peer);
+        self.close_after = true;
+        self.respond(None, Response::text(status, format!("{why}\n")));
+    }
+
+    /// Moves the connection as far as the socket allows.
+    fn advance(&mut self, ctx: &Mutex<Context>) -> Step {
+        loop {
+            match self.phase {
+                Phase::Handshake => {
+                    let Io::Handshake(mid) = std::mem::replace(&mut self.io, Io::Closed) else {
+                        return Step::Close;
+                    };
+                    match mid.handshake() {
+                        Ok(s) => {
+                            self.io = Io::Tls(s);
+                            self.phase = Phase::Reading;
+                        }
+                        Err(HandshakeError::WouldBlock(m)) => {
+                            self.want_write = m.error().code() == ErrorCode::WANT_WRITE;
+                            self.io = Io::Handshake(m);
+                            return Step::Keep;
+                        }
+                        Err(e) => {
+                            log::debug!("[http server] {}: TLS handshake failed: {e}", self.peer);
+                            return Step::Close;
+                        }
+                    }
+                }
+                Phase::Reading => {
+                    match request::parse(&self.inbuf) {
+                        Parse::Done(head, used) => {
+                            self.inbuf.drain(..used);
+                            let (response, effect) = match ctx.lock() {
+                                Ok(c) => routes::route(&head, self.peer, &c),
+                                Err(_) => (Response::text(500, "internal error\n"), Effect::None),
+                            };
+                            // The path only: a query may hold the DEVICEID.
+                            log::debug!(
+                                "[http server] {} {} {}: {}",
+                                self.peer,
+                                head.method,
+                                head.target.split('?').next().unwrap_or(""),
+                                response.status
+                            );
+                            if effect == Effect::RunNow {
+                                signals::notify(signals::RUN_NOW);
+                            }
+                            self.respond(Some(&head), response);
+                            continue;
+                        }
+                        Parse::Bad(status, why) => {
+                            self.inbuf.clear();
+                            self.refuse(status, why);
+                            continue;
+                        }
+                        Parse::Incomplete => {}
+                    }
+                    let mut chunk = [0u8; 4096];
+                    match self.io.read(&mut chunk) {
+                        Ok(0) => return Step::Close,
+                        Ok(n) => self.inbuf.extend_from_slice(&chunk[..n]),
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => return Step::Keep,
+                        Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                        Err(_) => return Step::Close,
+                    }
+                }
+                Phase::Writing => {
+                    if self.out_pos == self.out.len() {
+                        if let Some((file, left)) = self.file.as_mut() {
+                            let mut piece = vec![0u8; (*left).min(16 * 1024) as usize];
+                            match file.read(&mut piece) {
+                                Ok(n) if n > 0 => {
+                                    piece.truncate(n);
+                                    *left -= n as u64;
+                                    self.out = piece;
+                                    self.out_pos = 0;
+                                    if *left == 0 {
+                                        self.file = None;
+                                    }
+                                }
+                                // The file shrank under us: the length is already sent.
+                                _ => return Step::Close,
+                            }
+                        } else {
+                            self.served += 1;
+                            self.out = Vec::new();
+                            self.out_pos = 0;
+                            if self.close_after {
+                                self.io.shutdown_write();
+                                self.phase = Phase::Draining;
+                                self.deadline = Instant::now() + LINGER;
+                            } else {
+                                self.phase = Phase::Reading;
+                                self.deadline = Instant::now() + IDLE_TIME;
+                            }
+                            continue;
+                        }
+                    }
+                    match self.io.write(&self.out[self.out_pos..]) {
+                        Ok(0) => return Step::Close,
+                        Ok(n) => {
+                            self.out_pos += n;
+                            self.deadline = Instant::now() + WRITE_STALL;
+                        }
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => return Step::Keep,
+                        Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                        Err(_) => return Step::Close,
+                    }
+                }
+                Phase::Draining => {
+                    let mut chunk = [0u8; 4096];
+                    match self.io.read(&mut chunk) {
+                        Ok(0) => return Step::Close,
+                        Ok(n) => {
+                            self.drained += n;
+                            if self.drained > 1 << 20 {
+                                return Step::Close;
+                            }
+                        }
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => return Step::Keep,
+                        Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                        Err(_) => return Step::Close,
+                    }
+                }
+            }
+        }
+    }
+
+    /// The deadline passed: answer `408` to a half-sent head, else close.
+    fn expire(&mut self, ctx: &Mutex<Context>) -> Step {
+        if self.phase == Phase::Reading && !self.inbuf.is_empty() {
+            self.inbuf.clear();
+            self.refuse(408, "request head not received in time");
+            return self.advance(ctx);
+        }
+        Step::Close
+    }
+}
+
+/// A short answer to a client we cannot take, written once, best effort.
+fn turn_away(mut sock: TcpStream) {
+    let _ = sock.write_all(
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n",
+    );
+    let _ = sock.shutdown(Shutdown::Write);
+}
+
+fn accept_all(listener: &TcpListener, tls: Option<&SslAcceptor>, conns: &mut Vec<Conn>) -> bool {
+    loop {
+        let (sock, addr) = match listener.accept() {
+            Ok(a) => a,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return true,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == ErrorKind::ConnectionAborted => continue,
+            Err(e) => {
+                // Out of descriptors or similar: pause accepting for a moment.
+                log::warn!("[http server] cannot accept a connection: {e}");
+                return false;
+            }
+        };
+        if sock.set_nonblocking(true).is_err() {
+            continue;
+        }
+        let _ = sock.set_nodelay(true);
+        let peer = match addr.ip() {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(addr.ip()),
+            ip => ip,
+        };
+        if conns.len() >= MAX_CONNECTIONS {
+            let idle = conns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.phase == Phase::Reading && c.inbuf.is_empty())
+                .min_by_key(|(_, c)| c.deadline)
+                .map(|(i, _)| i);
+            match idle {
+                Some(i) => {
+                    conns.swap_remove(i);
+                }
+                None => {
+                    turn_away(sock);
+                    continue;
+                }
+            }
+        }
+        let io = match tls {
+            None => Io::Plain(sock),
+            Some(acceptor) => match acceptor.accept(sock) {
+                Ok(s) => Io::Tls(s),
+                Err(HandshakeError::WouldBlock(m)) => Io::Handshake(m),
+                Err(_) => continue,
+            },
+        };
+        conns.push(Conn::new(io, peer));
+    }
+}
+
+/// The server thread's loop.
+fn serve(listener: TcpListener, tls: Option<SslAcceptor>, stop: OwnedFd, ctx: Arc<Mutex<Context>>) {
+    let mut conns: Vec<Conn> = Vec::new();
+    let mut accept_paused_until: Option<Instant> = None;
+    loop {
+        let now = Instant::now();
+        let accepting = accept_paused_until.is_none_or(|t| now >= t);
+        let mut timeout = conns
+            .iter()
+            .map(|c| c.deadline.saturating_duration_since(now))
+            .min();
+        if let Some(t) = accept_paused_until.filter(|_| !accepting) {
+            let left = t.saturating_duration_since(now);
+            timeout = Some(timeout.map_or(left, |x| x.min(left)));
+        }
+        let ready: Vec<PollFlags> = {
+            let mut fds = Vec::with_capacity(conns.len() + 2);
+            fds.push(PollFd::new(stop.as_fd(), PollFlags::POLLIN));
+            fds.push(PollFd::new(
+                listener.as_fd(),
+                if accepting {
+                    PollFlags::POLLIN
+                } else {
+                    PollFlags::empty()
+                },
+            ));
+            for c in &conns {
+                if let Some(fd) = c.fd() {
+                    fds.push(PollFd::new(fd, c.interest()));
+                }
+            }
+            let ms = match timeout {
+                // Round up so a deadline is not polled for in a busy loop.
+                Some(d) => PollTimeout::try_from((d.as_millis() + 1).min(60_000) as i32)
+                    .unwrap_or(PollTimeout::MAX),
+                None => PollTimeout::NONE,
+            };
+            match poll(&mut fds, ms) {
+                Ok(_) => {}
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => {
+                    log::error!("[http server] poll failed: {e}; HTTP interface stopped");
+                    return;
+                }
+            }
+            fds.iter()
+                .map(|f| f.revents().unwrap_or(PollFlags::empty()))
+                .collect()
+        };
+        if !ready[0].is_empty() {
+            return;
+        }
+        // Connections first (indices match the vector as it was polled), then new ones.
+        let mut i = 0;
+        let mut polled = 2;
+        let now = Instant::now();
+        while i < conns.len() {
+            let revents = if conns[i].fd().is_some() {
+                polled += 1;
+                ready.get(polled - 1).copied().unwrap_or(PollFlags::empty())
+            } else {
+                PollFlags::empty()
+            };
+            let step = if !revents.is_empty() {
+                conns[i].advance(&ctx)
+            } else if now >= conns[i].deadline {
+                conns[i].expire(&ctx)
+            } else {
+                Step::Keep
+            };
+            match step {
+                Step::Keep => i += 1,
+                Step::Close => {
+                    conns.remove(i);
+                }
+            }
+        }
+        if accepting && !ready[1].is_empty() {
+            let tls = tls.as_ref();
+            if accept_all(&listener, tls, &mut conns) {
+                accept_paused_until = None;
+            } else {
+                accept_paused_until = Some(Instant::now() + Duration::from_millis(500));
+            }
+        }
+    }
+}

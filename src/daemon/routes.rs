@@ -1,0 +1,341 @@
+//! What the HTTP interface answers: one function from a parsed request and the daemon's
+//! shared state to a response. No sockets here, so the routing rules read in one place.
+//!
+//! | path | answer |
+//! |---|---|
+//! | `/status` | `status: waiting` / `status: running task Inventory` (text/plain) |
+//! | `/now`, `/now/…`, `/?action=wakeup&deviceid=X` | runs every target now; 403 unless the client is trusted or X is our DEVICEID |
+//! | `/?action=download&file=ID/ID-N` | a file under `$VARDIR/shared`; 403 outside, 404 absent |
+//! | `/?action=log&deviceid=X` | the log file; 403 unless X is our DEVICEID |
+//! | `/deploy/getFile/<c1>/<c1c2>/<sha512>` | a Deploy part shared with peers |
+//! | `/` | a small HTML status page (targets only for trusted clients) |
+
+use std::fs::File;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use super::request::{split_target, Head};
+use super::shared_files::{self, Refusal};
+use crate::agent::trust::{self, TrustEntry};
+
+/// What the HTTP thread knows of the daemon; the parent loop keeps it current.
+#[derive(Debug, Default)]
+pub struct Context {
+    pub vardir: PathBuf,
+    pub logfile: Option<PathBuf>,
+    pub deviceid: String,
+    /// `httpd-trust`.
+    pub trust: Vec<TrustEntry>,
+    /// Resolved addresses of the server targets' hosts (trusted too).
+    pub server_addrs: Vec<IpAddr>,
+    /// `waiting` or `running task X`.
+    pub status: String,
+    /// Target label and its next run, as text, for the status page.
+    pub schedule: Vec<(String, String)>,
+}
+
+/// A response body.
+pub enum Body {
+    Text(String),
+    File(File, u64),
+}
+
+/// A response, ready to be written.
+pub struct Response {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Body,
+    /// `Allow:` header value for 405 and OPTIONS.
+    pub allow: Option<&'static str>,
+}
+
+impl Response {
+    pub fn text(status: u16, text: impl Into<String>) -> Response {
+        Response {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: Body::Text(text.into()),
+            allow: None,
+        }
+    }
+
+    fn html(text: String) -> Response {
+        Response {
+            content_type: "text/html; charset=utf-8",
+            ..Response::text(200, text)
+        }
+    }
+
+    fn file((file, len): (File, u64), content_type: &'static str) -> Response {
+        Response {
+            status: 200,
+            content_type,
+            body: Body::File(file, len),
+            allow: None,
+        }
+    }
+
+    pub fn body_len(&self) -> u64 {
+        match &self.body {
+            Body::Text(t) => t.len() as u64,
+            Body::File(_, n) => *n,
+        }
+    }
+}
+
+/// The reason phrase of the status codes this server uses.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "Unknown",
+    }
+}
+
+/// Compares two strings in time that depends only on their lengths.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut diff = (a.len() ^ b.len()) as u8 | u8::from(a.len() != b.len());
+    for i in 0..a.len().max(b.len()) {
+        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
+    }
+    diff == 0
+}
+
+impl Context {
+    fn trusted(&self, client: IpAddr) -> bool {
+        let client = match client {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(client),
+            v4 => v4,
+        };
+        trust::is_trusted(&self.trust, client) || self.server_addrs.contains(&client)
+    }
+
+    fn is_our_deviceid(&self, given: Option<&str>) -> bool {
+        match given {
+            Some(id) if !self.deviceid.is_empty() => constant_time_eq(id, &self.deviceid),
+            _ => false,
+        }
+    }
+}
+
+/// What the request asks the daemon to do besides answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    RunNow,
+}
+
+/// Answers one request.
+pub fn route(head: &Head, client: IpAddr, ctx: &Context) -> (Response, Effect) {
+    let Some(target) = split_target(&head.target) else {
+        return (Response::text(400, "malformed request\n"), Effect::None);
+    };
+    match head.method.as_str() {
+        "GET" | "HEAD" => {}
+        "OPTIONS" => {
+            let mut r = Response::text(204, "");
+            r.allow = Some("GET, HEAD, OPTIONS");
+            return (r, Effect::None);
+        }
+        _ => {
+            let mut r = Response::text(405, "method not allowed\n");
+            r.allow = Some("GET, HEAD, OPTIONS");
+            return (r, Effect::None);
+        }
+    }
+    let path = target.path.as_str();
+    if path == "/status" {
+        return (
+            Response::text(200, format!("status: {}", ctx.status)),
+            Effect::None,
+        );
+    }
+    if path == "/now" || path.starts_with("/now/") {
+        return wakeup(client, ctx, target.param("deviceid"));
+    }
+    if let Some(rest) = path.strip_prefix("/deploy/getFile/") {
+        return (deploy(rest, ctx), Effect::None);
+    }
+    if path != "/" {
+        return (Response::text(404, "unknown path\n"), Effect::None);
+    }
+    match target.param("action") {
+        None => (status_page(client, ctx), Effect::None),
+        Some("wakeup") => wakeup(client, ctx, target.param("deviceid")),
+        Some("download") => {
+            let root = ctx.vardir.join("shared");
+            let file = target.param("file").unwrap_or("");
+            let r = match shared_files::open_under(&root, file) {
+                Ok(f) => Response::file(f, "application/octet-stream"),
+                Err(Refusal::Outside) => Response::text(403, "access denied\n"),
+                Err(Refusal::Absent) => Response::text(404, "no such file\n"),
+            };
+            (r, Effect::None)
+        }
+        Some("log") => {
+            if !ctx.is_our_deviceid(target.param("deviceid")) {
+                return (Response::text(403, "access denied\n"), Effect::None);
+            }
+            let r = match &ctx.logfile {
+                None => Response::text(404, "this agent logs to no file\n"),
+                Some(path) => match File::open(path).and_then(|f| {
+                    let len = f.metadata()?.len();
+                    Ok((f, len))
+                }) {
+                    Ok(f) => Response::file(f, "text/plain; charset=utf-8"),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        Response::text(404, "no log file yet\n")
+                    }
+                    Err(e) => {
+                        log::error!("cannot open log file {}: {e}", path.display());
+                        Response::text(500, "cannot read the log file\n")
+                    }
+                },
+            };
+            (r, Effect::None)
+        }
+        Some(_) => (Response::text(400, "unknown action\n"), Effect::None),
+    }
+}
+
+fn wakeup(client: IpAddr, ctx: &Context, deviceid: Option<&str>) -> (Response, Effect) {
+    if ctx.trusted(client) || ctx.is_our_deviceid(deviceid) {
+        log::info!("[http server] run requested by {client}");
+        (
+            Response::text(200, "OK: running all targets now\n"),
+            Effect::RunNow,
+        )
+    } else {
+        log::info!("[http server] run request from untrusted {client} refused");
+        (Response::text(403, "access denied\n"), Effect::None)
+    }
+}
+
+fn deploy(rest: &str, ctx: &Context) -> Response {
+    let parts: Vec<&str> = rest.split('/').collect();
+    let [c1, c12, sha] = parts[..] else {
+        return Response::text(404, "nothing found\n");
+    };
+    if !shared_files::is_sha512(sha) || c1 != &sha[0..1] || c12 != &sha[0..2] {
+        return Response::text(404, "nothing found\n");
+    }
+    match shared_files::deploy_part(&ctx.vardir, sha) {
+        Ok(f) => Response::file(f, "application/octet-stream"),
+        Err(_) => Response::text(404, "nothing found\n"),
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn status_page(client: IpAddr, ctx: &Context) -> Response {
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html><head><title>ocsinventory-agent</title></head><body>\n\
+         <h1>ocsinventory-agent {}</h1>\n<p>status: {}</p>\n",
+        env!("CARGO_PKG_VERSION"),
+        escape(&ctx.status)
+    );
+    if ctx.trusted(client) {
+        html.push_str("<ul>\n");
+        for (label, next) in &ctx.schedule {
+            html.push_str(&format!(
+                "<li>{}: next run {}</li>\n",
+                escape(label),
+                escape(next)
+            ));
+        }
+        html.push_str("</ul>\n");
+    }
+    html.push_str("</body></html>\n");
+    Response::html(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(method: &str, target: &str) -> Head {
+        Head {
+            method: method.into(),
+            target: target.into(),
+            http11: true,
+            keep_alive: true,
+            has_body: false,
+        }
+    }
+
+    fn ctx() -> Context {
+        Context {
+            deviceid: "box-2026-01-02-03-04-05".into(),
+            trust: vec![TrustEntry::parse("10.0.0.0/8").unwrap()],
+            server_addrs: vec!["192.0.2.7".parse().unwrap()],
+            status: "waiting".into(),
+            ..Context::default()
+        }
+    }
+
+    fn status_of(method: &str, target: &str, client: &str) -> (u16, Effect) {
+        let (r, e) = route(&head(method, target), client.parse().unwrap(), &ctx());
+        (r.status, e)
+    }
+
+    #[test]
+    fn wakeup_rules() {
+        let id = "box-2026-01-02-03-04-05";
+        assert_eq!(status_of("GET", "/now", "10.1.1.1"), (200, Effect::RunNow));
+        assert_eq!(status_of("GET", "/now", "192.0.2.7"), (200, Effect::RunNow));
+        assert_eq!(
+            status_of("GET", "/now", "::ffff:10.1.1.1"),
+            (200, Effect::RunNow)
+        );
+        assert_eq!(status_of("GET", "/now", "127.0.0.1"), (403, Effect::None));
+        assert_eq!(
+            status_of(
+                "GET",
+                &format!("/?action=wakeup&deviceid={id}"),
+                "127.0.0.1"
+            ),
+            (200, Effect::RunNow)
+        );
+        assert_eq!(
+            status_of("GET", "/?action=wakeup&deviceid=box-2026", "127.0.0.1"),
+            (403, Effect::None)
+        );
+        assert_eq!(
+            status_of("GET", "/?action=log&deviceid=nope", "10.1.1.1").0,
+            403
+        );
+        assert_eq!(status_of("GET", "/?action=bogus", "10.1.1.1").0, 400);
+        assert_eq!(status_of("DELETE", "/now", "10.1.1.1").0, 405);
+        assert_eq!(status_of("OPTIONS", "/now", "10.1.1.1").0, 204);
+        assert_eq!(status_of("GET", "/nothing", "10.1.1.1").0, 404);
+        assert_eq!(status_of("GET", "/?file=%00", "10.1.1.1").0, 400);
+        assert_eq!(
+            status_of("GET", "/deploy/getFile/a/ab/xyz", "10.1.1.1").0,
+            404
+        );
+    }
+
+    #[test]
+    fn comparison() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+        assert!(!constant_time_eq("", "a"));
+        assert!(constant_time_eq("", ""));
+    }
+}
