@@ -32,7 +32,7 @@ use std::time::Instant;
 
 use crate::agent::cli::Cli;
 use crate::agent::config::{Config, Origin};
-use crate::agent::runner::{self, Limits, Report};
+use crate::agent::runner::{self, Limits};
 use crate::agent::target::{self, Target};
 use crate::agent::trust::TrustEntry;
 use crate::agent::{run, state};
@@ -251,7 +251,6 @@ impl Daemon {
     fn run_target(&mut self, i: usize) {
         let target = self.schedules[i].target.clone();
         let mut ok = true;
-        let mut last: Option<Report> = None;
         let tasks = task::planned(&self.config, &target);
         if tasks.is_empty() {
             log::warn!("no task to run for {}", target.label());
@@ -270,7 +269,6 @@ impl Daemon {
                         target.label(),
                         report.get("message").unwrap_or("done")
                     );
-                    last = Some(report);
                 }
                 Err(_) if signals::peek() & signals::TERM != 0 => {
                     log::info!("task {name} stopped: the daemon is stopping");
@@ -284,7 +282,7 @@ impl Daemon {
         }
         self.set_status("waiting".into());
         runner::reap();
-        self.schedules[i].after_run(&self.config, ok, last.as_ref());
+        self.schedules[i].after_run(&self.config, ok);
         log::debug!(
             "next run of {} at {}",
             target.label(),

@@ -3,19 +3,17 @@
 //! - Local targets run at start, then every `delaytime` seconds on average: the next run
 //!   is drawn in `[delaytime/2, delaytime)` after the end of the previous one (at least
 //!   60 s), so many machines started together drift apart.
-//! - Server targets first run after a random delay in `[0, delaytime)` (the Perl agents'
-//!   rule), then at the time the task reported (`next-run` field, Unix seconds, as the
-//!   server's PROLOG_FREQ dictates), else as local targets do. After a failure the next
-//!   try comes after 60 s, doubling, capped at `delaytime`.
-//!
-//! [`server_next_run`] is the one place where the server-side rules (PROLOG_FREQ,
-//! `agent::schedule` once it lands) plug in.
+//! - Server targets follow the per-server schedule the task child keeps in the server's
+//!   state directory (`agent::schedule`): the first contact after a random delay within
+//!   `delaytime` (now with `--force`), then PROLOG_FREQ with jitter, and after a failure
+//!   60 s doubling up to `delaytime`. The daemon only reads that file: one set of rules
+//!   for cron runs and the daemon alike.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crate::agent::config::Config;
 use crate::agent::run::random_below;
-use crate::agent::runner::Report;
+use crate::agent::schedule as server_schedule;
 use crate::agent::target::Target;
 
 /// Shortest period between two runs of a target.
@@ -46,8 +44,11 @@ impl Schedule {
         let now = Instant::now();
         let next_run = match target {
             Target::Local(_) => now,
-            Target::Server(_) => {
-                now + Duration::from_secs(random_below(config.number("delaytime", 3600)))
+            Target::Server(ref url) => {
+                let at = server_schedule::now();
+                now + Duration::from_secs(
+                    server_schedule::first_contact(config, url, at).saturating_sub(at),
+                )
             }
         };
         Schedule {
@@ -66,12 +67,12 @@ impl Schedule {
         self.next_run = Instant::now();
     }
 
-    /// Sets the next run after a run that ended now; `report` is the last task's report.
-    pub fn after_run(&mut self, config: &Config, ok: bool, report: Option<&Report>) {
+    /// Sets the next run after a run that ended now.
+    pub fn after_run(&mut self, config: &Config, ok: bool) {
         self.failures = if ok { 0 } else { self.failures + 1 };
-        let wait = match self.target {
+        let wait = match &self.target {
             Target::Local(_) => jittered(period(config)),
-            Target::Server(_) => server_next_run(config, self.failures, report),
+            Target::Server(url) => server_next_run(config, url),
         };
         self.next_run = Instant::now() + wait;
     }
@@ -84,23 +85,16 @@ impl Schedule {
     }
 }
 
-/// How long until a server target's next contact.
-pub fn server_next_run(config: &Config, failures: u32, report: Option<&Report>) -> Duration {
-    let p = period(config);
-    if failures > 0 {
-        let backoff = MIN_PERIOD.saturating_mul(1 << (failures - 1).min(16));
-        return backoff.min(p);
-    }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
-    match report
-        .and_then(|r| r.get("next-run"))
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        Some(at) if at > now => Duration::from_secs(at - now).max(MIN_PERIOD),
-        _ => jittered(p),
+/// How long until a server target's next contact, as its stored schedule says (the
+/// task child updated it); at least a minute, `delaytime`-ish when there is none.
+pub fn server_next_run(config: &Config, url: &str) -> Duration {
+    let now = server_schedule::now();
+    match server_schedule::load_for(config, url) {
+        Ok(s) if s.next > 0 => {
+            Duration::from_secs(server_schedule::next_contact(&s, now).saturating_sub(now))
+                .max(MIN_PERIOD)
+        }
+        _ => jittered(period(config)),
     }
 }
 
@@ -115,7 +109,7 @@ mod tests {
         c.set("delaytime", "600", Origin::CommandLine).unwrap();
         let mut s = Schedule::new(Target::Local("/tmp".into()), &c);
         assert!(s.is_due(Instant::now()));
-        s.after_run(&c, true, None);
+        s.after_run(&c, true);
         let left = s.next_run - Instant::now();
         assert!(left <= Duration::from_secs(600) && left >= Duration::from_secs(299));
         s.run_now();
@@ -123,18 +117,24 @@ mod tests {
     }
 
     #[test]
-    fn server_backoff_and_reported_time() {
-        let c = Config::new();
-        assert_eq!(server_next_run(&c, 1, None), Duration::from_secs(60));
-        assert_eq!(server_next_run(&c, 3, None), Duration::from_secs(240));
-        assert_eq!(server_next_run(&c, 20, None), Duration::from_secs(3600));
-        let mut r = Report::ok();
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        r.set("next-run", now + 7200);
-        let d = server_next_run(&c, 0, Some(&r));
-        assert!(d > Duration::from_secs(7100) && d <= Duration::from_secs(7200));
+    fn server_follows_its_stored_schedule() {
+        let dir = std::env::temp_dir().join(format!("ocsa-dsched-{}", std::process::id()));
+        let mut c = Config::new();
+        c.set("vardir", dir.to_str().unwrap(), Origin::CommandLine)
+            .unwrap();
+        let url = "http://127.0.0.1:9/ocsinventory";
+        let state = server_schedule::state_dir(&c, url).unwrap();
+        let mut s = server_schedule::load(&state);
+        s.next = server_schedule::now() + 7200;
+        server_schedule::save(&state, &s).unwrap();
+        let d = server_next_run(&c, url);
+        assert!(
+            d > Duration::from_secs(7100) && d <= Duration::from_secs(7200),
+            "{d:?}"
+        );
+        s.next = server_schedule::now() + 5;
+        server_schedule::save(&state, &s).unwrap();
+        assert_eq!(server_next_run(&c, url), MIN_PERIOD);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
