@@ -348,8 +348,9 @@ fn hostile_requests_get_answers() {
 #[test]
 fn idle_clients_do_not_stall_others() {
     let d = Daemon::start("idle", &[]);
+    // More than the 128 connections the server keeps: the silent ones make room.
     let mut idle = Vec::new();
-    for i in 0..60 {
+    for i in 0..150 {
         let mut s = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
         if i % 2 == 0 {
             s.write_all(b"GET /status HTTP/1.1\r\nHost: slow").unwrap();
@@ -363,6 +364,23 @@ fn idle_clients_do_not_stall_others() {
     let took = start.elapsed();
     assert!(took < Duration::from_secs(1), "10 requests took {took:?}");
     drop(idle);
+}
+
+#[test]
+fn a_head_sent_too_slowly_gets_408() {
+    let d = Daemon::start("slow", &[]);
+    let mut s = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(b"GET /status HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let start = Instant::now();
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    assert_eq!(parse_answer(&answer).0, 408);
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_secs(9) && took < Duration::from_secs(15),
+        "{took:?}"
+    );
 }
 
 fn sleepers() -> Vec<String> {

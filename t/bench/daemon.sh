@@ -35,7 +35,7 @@ cpu_ticks() { # pid -> utime+stime (clock ticks)
 }
 
 count() { # file pattern -> number of lines matching
-    c=$(grep -c -- "$2" "$1" 2>/dev/null || true)
+    c=$(grep -F -c -- "$2" "$1" 2>/dev/null || true)
     echo "${c:-0}"
 }
 
@@ -106,6 +106,7 @@ measure() {
         wait_waiting "$port"
     done
     eval "${name}_runtime=$(( $(date +%s) - start ))"
+    eval "${name}_runs=$(( $(count "$log" "$pattern") - initial ))"
     sleep 1
     set -- $(mem "$pid"); eval "${name}_rss2=$1 ${name}_anon2=$2"
     set -- $(latency "$port"); eval "${name}_lat=$1 ${name}_latmax=$2"
@@ -119,7 +120,7 @@ mkdir -p "$T/o/out" "$T/o/var"
     --httpd-ip 127.0.0.1 --httpd-port "$P1" --httpd-trust 127.0.0.1 >/dev/null 2>&1 &
 OPID=$!
 PIDS="$OPID"
-measure ours "$OPID" "$P1" "$T/o/log" "task Inventory for local" 1
+measure ours "$OPID" "$P1" "$T/o/log" "[core][INFO] task Inventory for local" 1
 
 have_fi=0
 if command -v fusioninventory-agent >/dev/null 2>&1; then
@@ -157,6 +158,7 @@ row "RssAnon after ${IDLE} s idle" "$(mib $ours_anon1)" "$(mib $(v fi_anon1))" "
 row "CPU ticks during ${IDLE} s idle" "$ours_idlecpu" "$(v fi_idlecpu)" "$ours_idlecpu" "$(v fi_idlecpu)"
 row "RSS after $RUNS runs" "$(mib $ours_rss2)" "$(mib $(v fi_rss2))" "$ours_rss2" "$(v fi_rss2)"
 row "RssAnon after $RUNS runs" "$(mib $ours_anon2)" "$(mib $(v fi_anon2))" "$ours_anon2" "$(v fi_anon2)"
+row "runs seen in the log" "$ours_runs" "$(v fi_runs)" "$ours_runs" "$(v fi_runs)"
 row "time for $RUNS runs (s)" "$ours_runtime" "$(v fi_runtime)" "$ours_runtime" "$(v fi_runtime)"
 row "/status median, 50 idle conns" "$ours_lat ms" "$(v fi_lat) ms" "$ours_lat" "$(v fi_lat)"
 row "/status worst of 20" "$ours_latmax ms" "$(v fi_latmax) ms" "$ours_latmax" "$(v fi_latmax)"
