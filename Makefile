@@ -1,7 +1,6 @@
 # ocsinventory-agent — build, test, benchmark, install.
 
 CARGO ?= cargo
-PREFIX ?= /usr/local
 BIN := target/release/ocsinventory-agent
 
 .PHONY: all build inventory test lint bench
@@ -23,9 +22,77 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
-# Local inventory cost against fusioninventory-agent --local, same machine, same run.
+# Cost against the Debian peers on the same machine, in the same run: the local
+# inventory against fusioninventory-agent --local, then the daemon against its daemon.
 bench: build
 	sh t/bench/inventory.sh
+	sh t/bench/daemon.sh $(BIN)
+
+# ---- daemon: install, bench-daemon ----------------------------------------------
+# make install PREFIX=/usr DESTDIR=/tmp/pkg   (GNU make; gmake on FreeBSD)
+# Installs the binary, the man page, agent.cfg (never over an existing one), the
+# service files of the running system (systemd unit + init.d script on Linux, rc.d
+# script on FreeBSD), the logrotate file, the cron example and an empty vardir.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/ocsinventory-agent
+ifeq ($(PREFIX),/usr)
+SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
+SYSTEMDUNITDIR ?= /usr/lib/systemd/system
+else
+SYSCONFDIR ?= $(PREFIX)/etc
+LOCALSTATEDIR ?= /var
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+endif
+INSTALL ?= install
+AGENT_BIN := target/release/ocsinventory-agent
+# The Linux scripts name /usr/bin and /etc, the FreeBSD one /usr/local/bin and /usr/local/etc.
+FIX_LINUX = sed -e 's|/usr/bin/ocsinventory-agent|$(BINDIR)/ocsinventory-agent|g' \
+	-e 's|/etc/ocsinventory-agent/agent.cfg|$(SYSCONFDIR)/ocsinventory-agent/agent.cfg|g'
+FIX_BSD = sed -e 's|/usr/local/bin/ocsinventory-agent|$(BINDIR)/ocsinventory-agent|g' \
+	-e 's|/usr/local/etc/ocsinventory-agent|$(SYSCONFDIR)/ocsinventory-agent|g'
+
+.PHONY: install bench-daemon
+
+install:
+	test -x $(AGENT_BIN) || $(CARGO) build --release
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/ocsinventory-agent \
+		$(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 0755 $(AGENT_BIN) $(DESTDIR)$(BINDIR)/ocsinventory-agent
+	if [ -f conf/agent.cfg ] && [ ! -e $(DESTDIR)$(SYSCONFDIR)/ocsinventory-agent/agent.cfg ]; then \
+		$(INSTALL) -m 0644 conf/agent.cfg $(DESTDIR)$(SYSCONFDIR)/ocsinventory-agent/agent.cfg; \
+	fi
+	if [ -f man/ocsinventory-agent.1 ]; then \
+		$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 && \
+		$(INSTALL) -m 0644 man/ocsinventory-agent.1 $(DESTDIR)$(MANDIR)/man1/ocsinventory-agent.1; \
+	fi
+	if [ "$$(uname -s)" = FreeBSD ]; then \
+		$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/rc.d && \
+		$(FIX_BSD) conf/rc.d/ocsinventory_agent > $(DESTDIR)$(SYSCONFDIR)/rc.d/ocsinventory_agent && \
+		chmod 0755 $(DESTDIR)$(SYSCONFDIR)/rc.d/ocsinventory_agent; \
+	else \
+		$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/init.d $(DESTDIR)$(SYSTEMDUNITDIR) && \
+		$(FIX_LINUX) conf/init.d/ocsinventory-agent > $(DESTDIR)$(SYSCONFDIR)/init.d/ocsinventory-agent && \
+		chmod 0755 $(DESTDIR)$(SYSCONFDIR)/init.d/ocsinventory-agent && \
+		$(FIX_LINUX) conf/systemd/ocsinventory-agent.service > $(DESTDIR)$(SYSTEMDUNITDIR)/ocsinventory-agent.service && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/ocsinventory-agent.service; \
+	fi
+	if [ ! -e $(DESTDIR)$(SYSCONFDIR)/logrotate.d/ocsinventory-agent ]; then \
+		$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/logrotate.d && \
+		$(INSTALL) -m 0644 conf/logrotate.d/ocsinventory-agent $(DESTDIR)$(SYSCONFDIR)/logrotate.d/ocsinventory-agent; \
+	fi
+	$(FIX_LINUX) conf/cron.d/ocsinventory-agent > $(DESTDIR)$(DOCDIR)/cron.example
+	$(INSTALL) -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/lib/ocsinventory-agent
+
+# Daemon RSS (start, idle, after RUNS wake-ups) and /status latency with 50 idle
+# connections, beside fusioninventory-agent (apt-get install fusioninventory-agent).
+bench-daemon:
+	$(CARGO) build --release
+	sh t/bench/daemon.sh $(AGENT_BIN)
+# ---- end of daemon block ----------------------------------------------------------
 
 # ---- integration: the real OCS Inventory server (t/ocs-server/, needs root) -------
 # Two server instances (A: 18080/18443/18444, B: 18090/18453/18454), then the

@@ -146,6 +146,12 @@ pub fn run(cli: &Cli, config: Config) -> i32 {
             return 1;
         }
     };
+    let backends = crate::agent::logger::backends(&config);
+    if !config.flag("no-fork") && backends.iter().all(|b| b == "stderr") {
+        log::warn!(
+            "a detached daemon has no terminal: its log is lost (set logfile, or logger = syslog)"
+        );
+    }
     let mut started = if config.flag("no-fork") {
         detach::Detached::foreground()
     } else {
@@ -190,7 +196,7 @@ pub fn run(cli: &Cli, config: Config) -> i32 {
     if let Err(e) = state::deviceid(&vardir, &host) {
         log::warn!("{e}");
     }
-    daemon.refresh_context(true);
+    daemon.refresh_context();
     if let Err(e) = daemon.start_httpd() {
         return fail(&mut started, e);
     }
@@ -288,11 +294,12 @@ impl Daemon {
             target.label(),
             self.schedules[i].next_run_text()
         );
-        self.refresh_context(false);
+        self.refresh_context();
     }
 
-    /// Copies what the HTTP thread needs into the shared context.
-    fn refresh_context(&self, resolve: bool) {
+    /// Copies what the HTTP thread needs into the shared context; server hosts are
+    /// resolved again (at start, after each run, on reload).
+    fn refresh_context(&self) {
         let vardir = state::vardir(&self.config).unwrap_or_default();
         let deviceid = state::read_kv(&vardir.join("agent.state"))
             .remove("deviceid")
@@ -303,7 +310,7 @@ impl Daemon {
             .iter()
             .filter_map(|t| TrustEntry::parse(t).ok())
             .collect();
-        let addrs = resolve.then(|| resolve_servers(&self.config));
+        let addrs = resolve_servers(&self.config);
         let schedule = self
             .schedules
             .iter()
@@ -314,9 +321,7 @@ impl Daemon {
             c.logfile = self.config.text("logfile").map(PathBuf::from);
             c.deviceid = deviceid;
             c.trust = trust;
-            if let Some(a) = addrs {
-                c.server_addrs = a;
-            }
+            c.server_addrs = addrs;
             c.schedule = schedule;
         }
     }
@@ -386,7 +391,7 @@ impl Daemon {
                 log::error!("{e}");
             }
         }
-        self.refresh_context(true);
+        self.refresh_context();
         log::info!("configuration reloaded: {} target(s)", self.schedules.len());
     }
 }
