@@ -18,7 +18,12 @@ T=$(mktemp -d /tmp/ocsa-bench-daemon.XXXXXX)
 PIDS=""
 cleanup() {
     for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$T"
+    # The daemons may still be writing their last inventory: wait for them to go.
+    for p in $PIDS; do
+        i=0
+        while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+    done
+    rm -rf "$T" 2>/dev/null || { sleep 1; rm -rf "$T"; } || true
 }
 trap cleanup EXIT INT TERM
 

@@ -38,7 +38,11 @@ pub fn collect(src: &dyn Source, config: &Config, deviceid: &str) -> Inventory {
         if catch_unwind(AssertUnwindSafe(|| (m.collect)(&ctx, &mut inv))).is_err() {
             log::error!("module {} failed; its section may be incomplete", m.name);
         }
-        log::debug!("module {} done in {} ms", m.name, t.elapsed().as_millis());
+        log::debug!(
+            "module {} done in {:.1} ms",
+            m.name,
+            t.elapsed().as_secs_f64() * 1000.0
+        );
     }
     finish(&ctx, &mut inv, started);
     log::debug!(

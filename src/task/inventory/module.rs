@@ -6,8 +6,10 @@
 //! through the context's [`Source`], and commands run at most once per inventory
 //! (the context caches their output, so two modules reading `dmidecode` cost one run).
 
+use std::any::{Any, TypeId};
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::agent::config::Config;
 use crate::source::{Clock, Source, Uname};
@@ -50,6 +52,7 @@ pub struct Context<'a> {
     pub os: Os,
     commands: RefCell<BTreeMap<String, Option<String>>>,
     dmi: OnceCell<Option<Dmi>>,
+    shared: RefCell<BTreeMap<TypeId, Rc<dyn Any>>>,
 }
 
 impl<'a> Context<'a> {
@@ -64,6 +67,7 @@ impl<'a> Context<'a> {
             os,
             commands: RefCell::new(BTreeMap::new()),
             dmi: OnceCell::new(),
+            shared: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -90,6 +94,23 @@ impl<'a> Context<'a> {
                 (!dmi.is_empty()).then_some(dmi)
             })
             .as_ref()
+    }
+
+    /// A value several modules read, made once per inventory by the first that asks
+    /// (the PCI devices and their names, for instance), one per type.
+    pub fn shared<T: 'static>(&self, make: impl FnOnce() -> T) -> Rc<T> {
+        let key = TypeId::of::<T>();
+        if let Some(found) = self
+            .shared
+            .borrow()
+            .get(&key)
+            .and_then(|v| v.clone().downcast::<T>().ok())
+        {
+            return found;
+        }
+        let value = Rc::new(make());
+        self.shared.borrow_mut().insert(key, value.clone());
+        value
     }
 
     /// True when the category is not switched off with `no-category`.

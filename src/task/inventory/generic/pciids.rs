@@ -102,6 +102,10 @@ impl Scanner {
             return;
         }
         let depth = line.bytes().take_while(|b| *b == b'\t').count();
+        // Most lines belong to vendors nobody asked for: skip them unparsed.
+        if depth > 0 && matches!(block, Block::Skip) && vendor_block.is_none() {
+            return;
+        }
         let body = &line[depth..];
         match depth {
             0 => {

@@ -9,7 +9,7 @@
 //! INTERFACE names the bus (`SATA`, `SCSI`, `SAS`, `USB`, `NVME`, `VIRTIO`, `MMC`).
 
 use crate::source::Source;
-use crate::task::inventory::generic::pciids::{IdsDb, PCI_IDS};
+use crate::task::inventory::generic::pciids::IdsDb;
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
 
@@ -376,13 +376,14 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         .iter()
         .filter_map(|n| read_device(ctx.src, n, &by_id))
         .collect();
-    let pci_vendors: Vec<(u16, Option<u16>)> = devs
+    // Disks whose vendor is a PCI id (virtio: 0x1af4) are named like their PCI device.
+    let needs_pci = devs
         .iter()
-        .filter_map(|d| pci_vendor(d.vendor.as_deref()?))
-        .map(|v| (v, None))
-        .collect();
-    let pci = IdsDb::load(ctx.src, PCI_IDS, &pci_vendors);
-    let mut entries: Vec<Entry> = devs.iter().map(|d| entry(d, &pci)).collect();
+        .any(|d| d.vendor.as_deref().and_then(pci_vendor).is_some());
+    let machine = needs_pci.then(|| super::pci::devices::machine(ctx));
+    let empty = IdsDb::default();
+    let pci = machine.as_ref().map(|m| &m.names).unwrap_or(&empty);
+    let mut entries: Vec<Entry> = devs.iter().map(|d| entry(d, pci)).collect();
     enrich_with_smartctl(ctx, &mut entries);
     for e in entries {
         inv.add("STORAGES", e);
@@ -483,7 +484,11 @@ mod tests {
             .iter()
             .filter_map(|n| read_device(src, n, &by_id))
             .collect();
-        let pci = IdsDb::load(src, PCI_IDS, &[(0x1af4, None)]);
+        let pci = IdsDb::load(
+            src,
+            crate::task::inventory::generic::pciids::PCI_IDS,
+            &[(0x1af4, None)],
+        );
         devs.iter().map(|d| entry(d, &pci)).collect()
     }
 

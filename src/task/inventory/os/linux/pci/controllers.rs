@@ -39,10 +39,9 @@ pub fn entry(dev: &PciDevice, db: &IdsDb) -> Entry {
 }
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
-    let devs = devices::devices(ctx.src, |_| true);
-    let db = devices::names(ctx.src, &devs);
-    for dev in &devs {
-        inv.add("CONTROLLERS", entry(dev, &db));
+    let pci = devices::machine(ctx);
+    for dev in &pci.devices {
+        inv.add("CONTROLLERS", entry(dev, &pci.names));
     }
 }
 

@@ -142,6 +142,22 @@ pub fn devices(src: &dyn Source, keep: impl Fn(&PciDevice) -> bool) -> Vec<PciDe
         .collect()
 }
 
+/// Every PCI device of the machine and the names pci.ids gives them: read once per
+/// inventory, shared by the controller, video, sound, modem and storage modules.
+pub struct PciMachine {
+    pub devices: Vec<PciDevice>,
+    pub names: IdsDb,
+}
+
+/// The machine's PCI devices, walked and named once per inventory.
+pub fn machine(ctx: &crate::task::inventory::module::Context) -> std::rc::Rc<PciMachine> {
+    ctx.shared(|| {
+        let devices = devices(ctx.src, |_| true);
+        let names = names(ctx.src, &devices);
+        PciMachine { devices, names }
+    })
+}
+
 /// The names pci.ids gives to these devices.
 pub fn names(src: &dyn Source, devices: &[PciDevice]) -> IdsDb {
     let wanted: Vec<(u16, Option<u16>)> =

@@ -28,10 +28,9 @@ pub fn entry(dev: &PciDevice, db: &IdsDb) -> Entry {
 }
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
-    let devs = devices::devices(ctx.src, is_modem);
-    let db = devices::names(ctx.src, &devs);
-    for dev in &devs {
-        inv.add("MODEMS", entry(dev, &db));
+    let pci = devices::machine(ctx);
+    for dev in pci.devices.iter().filter(|d| is_modem(d)) {
+        inv.add("MODEMS", entry(dev, &pci.names));
     }
 }
 

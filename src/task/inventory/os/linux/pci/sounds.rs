@@ -31,10 +31,9 @@ pub fn entry(dev: &PciDevice, db: &IdsDb) -> Entry {
 }
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
-    let devs = devices::devices(ctx.src, is_sound);
-    let db = devices::names(ctx.src, &devs);
-    for dev in &devs {
-        inv.add("SOUNDS", entry(dev, &db));
+    let pci = devices::machine(ctx);
+    for dev in pci.devices.iter().filter(|d| is_sound(d)) {
+        inv.add("SOUNDS", entry(dev, &pci.names));
     }
 }
 

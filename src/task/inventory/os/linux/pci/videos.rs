@@ -33,10 +33,9 @@ pub fn entry(dev: &PciDevice, db: &IdsDb) -> Entry {
 }
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
-    let devs = devices::devices(ctx.src, is_video);
-    let db = devices::names(ctx.src, &devs);
-    for dev in &devs {
-        inv.add("VIDEOS", entry(dev, &db));
+    let pci = devices::machine(ctx);
+    for dev in pci.devices.iter().filter(|d| is_video(d)) {
+        inv.add("VIDEOS", entry(dev, &pci.names));
     }
 }
 
