@@ -12,6 +12,7 @@
 
 pub mod agent;
 pub mod daemon;
+pub mod encoding;
 pub mod net;
 pub mod source;
 pub mod task;

@@ -41,18 +41,7 @@ fn tmpdir(name: &str) -> PathBuf {
 }
 
 fn agent(vardir: &Path, args: &[&str]) -> Output {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ocsinventory-agent"))
-        .arg("--vardir")
-        .arg(vardir)
-        .args(args)
-        .env_remove("http_proxy")
-        .env_remove("https_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("all_proxy")
-        .env_remove("ALL_PROXY")
-        .output()
-        .expect("run the agent");
+    let out = support::agent::run(vardir, args);
     eprintln!("agent {args:?}:\n{}", String::from_utf8_lossy(&out.stderr));
     out
 }

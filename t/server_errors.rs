@@ -23,18 +23,7 @@ fn tmpdir(name: &str) -> PathBuf {
 }
 
 fn agent(vardir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ocsinventory-agent"))
-        .arg("--vardir")
-        .arg(vardir)
-        .args(args)
-        .env_remove("http_proxy")
-        .env_remove("https_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("all_proxy")
-        .env_remove("ALL_PROXY")
-        .output()
-        .expect("run the agent")
+    support::agent::run(vardir, args)
 }
 
 fn stderr(o: &Output) -> String {

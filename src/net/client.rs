@@ -94,7 +94,7 @@ impl Client {
                     "server {} asks for authentication, sending credentials",
                     self.url
                 );
-                let token = base64(format!("{user}:{password}").as_bytes());
+                let token = crate::encoding::base64(format!("{user}:{password}").as_bytes());
                 result = self.send(body, content_type, Some(&format!("Basic {token}")));
             }
         }
@@ -405,28 +405,6 @@ pub fn mask(url: &str) -> String {
     }
 }
 
-/// Standard base64 (for the Basic authorization header).
-fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,14 +460,6 @@ mod tests {
             "http://bob:***@proxy:3128"
         );
         assert_eq!(mask("http://proxy:3128/"), "http://proxy:3128/");
-    }
-
-    #[test]
-    fn base64_encodes() {
-        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
-        assert_eq!(base64(b"a"), "YQ==");
-        assert_eq!(base64(b"ab"), "YWI=");
-        assert_eq!(base64(b""), "");
     }
 
     #[test]

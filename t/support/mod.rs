@@ -1,4 +1,5 @@
 //! Helpers shared by the tests in `t/`.
 #![allow(dead_code)]
 
+pub mod agent;
 pub mod fake_server;
