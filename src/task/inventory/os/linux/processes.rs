@@ -38,7 +38,7 @@ pub fn parse_stat(text: &str) -> Option<Stat> {
     Some(Stat {
         comm,
         tty_nr: f.get(4)?.parse().ok()?,
-        cpu_ticks: n(11)? + n(12)?,
+        cpu_ticks: n(11)?.saturating_add(n(12)?),
         start_ticks: n(19)?,
         vsize: n(20)?,
         rss_pages: n(21)?,
@@ -121,7 +121,7 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         let started = boot + stat.start_ticks as f64 / HZ;
         let running = (ctx.clock.now as f64 - started).max(1.0);
         let cpu = stat.cpu_ticks as f64 / HZ / running * 100.0;
-        let rss_kb = stat.rss_pages * 4;
+        let rss_kb = stat.rss_pages.saturating_mul(4);
         let mem = if mem_kb > 0 {
             rss_kb as f64 * 100.0 / mem_kb as f64
         } else {
