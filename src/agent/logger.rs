@@ -2,14 +2,14 @@
 //!
 //! `[core][ERROR] …` on stderr, `[2026-11-25 06:06:33][Inventory][INFO] …` in the log file,
 //! `ocsinventory-agent[pid]: [SNMP][DEBUG] …` in syslog. The parent logs as `core`; each
-//! task child sets up the same backends with its own tag, so one file holds both.
+//! task child logs to the same backends with its own tag, so one file holds both.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::net::UnixDatagram;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use log::{Level, LevelFilter};
 
@@ -33,6 +33,20 @@ pub fn level_filter(debug: u64) -> LevelFilter {
         1 => LevelFilter::Debug,
         _ => LevelFilter::Trace,
     }
+}
+
+/// The tag of this process's lines: `core`, or the task a child runs.
+static TAG: RwLock<&'static str> = RwLock::new("core");
+
+/// Switches the tag (a forked task child becomes `[Inventory]`).
+pub fn set_tag(tag: &'static str) {
+    if let Ok(mut t) = TAG.write() {
+        *t = tag;
+    }
+}
+
+fn tag() -> &'static str {
+    TAG.read().map(|t| *t).unwrap_or("core")
 }
 
 /// Formats one line without the timestamp: `[tag][LEVEL] message`.
@@ -168,6 +182,7 @@ pub fn backends(config: &Config) -> Vec<String> {
 /// Sets up the process-wide logger for `tag` (`core` in the parent, the task name in a
 /// child). Returns an error when a backend cannot be opened.
 pub fn init(config: &Config, tag: &'static str) -> Result<(), String> {
+    set_tag(tag);
     let level = level_filter(config.debug_level());
     let mut dispatch = fern::Dispatch::new()
         .level(if level >= LevelFilter::Trace {
@@ -180,7 +195,7 @@ pub fn init(config: &Config, tag: &'static str) -> Result<(), String> {
         match backend.as_str() {
             "stderr" => {
                 dispatch = dispatch.chain(fern::Output::call(move |r| {
-                    eprintln!("{}", format_line(tag, r.level(), r.args()));
+                    eprintln!("{}", format_line(self::tag(), r.level(), r.args()));
                 }));
             }
             "file" => {
@@ -197,7 +212,7 @@ pub fn init(config: &Config, tag: &'static str) -> Result<(), String> {
                     let stamp = chrono::Local::now().format("%Y-%m-%d %H:%M:%S");
                     sink.write_line(&format!(
                         "[{stamp}]{}",
-                        format_line(tag, r.level(), r.args())
+                        format_line(self::tag(), r.level(), r.args())
                     ));
                 }));
             }
@@ -206,7 +221,7 @@ pub fn init(config: &Config, tag: &'static str) -> Result<(), String> {
                 match SyslogSink::open(facility) {
                     Some(sink) => {
                         dispatch = dispatch.chain(fern::Output::call(move |r| {
-                            sink.send(r.level(), &format_line(tag, r.level(), r.args()));
+                            sink.send(r.level(), &format_line(self::tag(), r.level(), r.args()));
                         }))
                     }
                     None => eprintln!(

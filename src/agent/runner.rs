@@ -1,19 +1,22 @@
 //! The task runner: every task runs in its own child process and reports back.
 //!
 //! The parent forks; the child puts itself in its own process group, lowers its limits
-//! (address space, CPU time, no core file), arms `alarm(task-timeout)`, and re-executes
-//! the agent binary in task mode (`--run-task NAME --run-target T`). The configuration goes
-//! in through the child's stdin, the report comes back through fd 3 as `key=value` lines.
-//! When the child exits, all the memory the task used goes back to the system: the parent
-//! stays small however big the inventory was.
+//! (address space, CPU time, no core file) and arms `alarm(task-timeout)`. The report comes
+//! back through fd 3 as `key=value` lines. When the child exits, all the memory the task
+//! used goes back to the system: the parent stays small however big the inventory was.
 //!
-//! Why fork + exec, and why it is safe: the daemon's parent has threads (the HTTP server),
-//! and after `fork()` in a threaded process only async-signal-safe calls are allowed until
-//! `exec` (another thread may have held the allocator's lock at the moment of the fork).
-//! So everything the child needs (argv as C strings, limits, file descriptors) is prepared
-//! *before* `fork()`, and between `fork()` and `execv()` the child only makes plain system
-//! calls (setpgid, sigprocmask, setrlimit, dup2, fcntl, alarm, execv, _exit), all
-//! async-signal-safe, allocating nothing. Limits and the pending alarm survive `execv`.
+//! Fork alone, or fork + exec, and why each is safe:
+//! - a single-threaded parent (every run outside the daemon) just forks: the child is a
+//!   complete copy of a process in which no other thread could hold a lock, so it may run
+//!   the task directly, with the configuration it already has;
+//! - the daemon's parent has threads (the HTTP server), and after `fork()` in a threaded
+//!   process only async-signal-safe calls are allowed until `exec` (another thread may have
+//!   held the allocator's lock at the moment of the fork). There the child re-executes the
+//!   agent binary in task mode (`--run-task NAME --run-target T`, the configuration on its
+//!   stdin). Everything it needs (argv as C strings, limits, descriptors) is prepared
+//!   *before* `fork()`; between `fork()` and `execv()` it only makes plain system calls
+//!   (setpgid, sigprocmask, setrlimit, dup2, fcntl, alarm, execv, _exit), all
+//!   async-signal-safe, allocating nothing. Limits and the pending alarm survive `execv`.
 //!
 //! In the child, SIGALRM first kills the process group of the external command running at
 //! that moment (commands have their own groups, see `source::command`), then lets the task
@@ -46,8 +49,11 @@ const GRACE: Duration = Duration::from_secs(5);
 /// The pid of the task child running now (0 when none), for the daemon's signal handlers.
 pub static CURRENT_CHILD: AtomicI32 = AtomicI32::new(0);
 
-/// Set in a task child: the allocator then reports an exhausted memory cap on fd 3.
+/// Set in a task child: the allocator then reports an exhausted memory cap.
 pub static IN_TASK_CHILD: AtomicBool = AtomicBool::new(false);
+
+/// The descriptor a task child reports on (fd 3 when re-executed).
+static REPORT_TO: AtomicI32 = AtomicI32::new(REPORT_FD);
 
 /// What a task child reports: `status` (`ok`/`error`), `message`, and task-specific
 /// fields (counts, next contact time…).
@@ -120,6 +126,7 @@ pub fn run_task(
     limits: Limits,
 ) -> Result<Report, String> {
     // Everything the child needs is prepared here, before fork (see the module comment).
+    let exec = thread_count() != Some(1);
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the agent binary: {e}"))?;
     let cstr = |s: &str| CString::new(s).map_err(|_| format!("NUL byte in argument '{s}'"));
     let exe_c = CString::new(exe.as_os_str().as_encoded_bytes())
@@ -137,10 +144,10 @@ pub fn run_task(
     let cpu = limits.timeout.as_secs();
     let seconds = limits.timeout.as_secs().min(u32::MAX as u64) as u32;
     let empty_mask = SigSet::empty();
-    let config_text = config.encode();
+    let config_text = if exec { config.encode() } else { String::new() };
 
-    // SAFETY: the child branch below only makes async-signal-safe system calls before
-    // execv or _exit, and allocates nothing.
+    // SAFETY: until execv or _exit the child branch below only makes async-signal-safe
+    // system calls; without exec it is the only thread of its process (checked above).
     let pid = match unsafe { fork() } {
         Err(e) => return Err(format!("fork failed: {e}")),
         Ok(ForkResult::Child) => {
@@ -153,14 +160,36 @@ pub fn run_task(
             }
             let _ = setrlimit(Resource::RLIMIT_CPU, cpu, cpu + 5);
             let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
-            let ok =
-                dup2(cfg_r.as_raw_fd(), 0).is_ok() && dup2(rep_w.as_raw_fd(), REPORT_FD).is_ok();
-            if rep_w.as_raw_fd() == REPORT_FD {
-                let _ = fcntl(REPORT_FD, FcntlArg::F_SETFD(FdFlag::empty()));
-            }
-            if ok {
+            if exec {
+                let ok = dup2(rep_w.as_raw_fd(), REPORT_FD).is_ok()
+                    && dup2(cfg_r.as_raw_fd(), 0).is_ok();
+                if rep_w.as_raw_fd() == REPORT_FD {
+                    let _ = fcntl(REPORT_FD, FcntlArg::F_SETFD(FdFlag::empty()));
+                }
+                if ok {
+                    alarm::set(seconds);
+                    let _ = execv(&exe_c, &argv);
+                }
+            } else {
+                // A forked copy keeps its own descriptors (the parent's log file may well be
+                // fd 3): the report goes to this pipe end, whatever its number.
+                // The daemon's handlers (stop, reload…) are not the task's: defaults again.
+                for sig in [
+                    Signal::SIGTERM,
+                    Signal::SIGINT,
+                    Signal::SIGHUP,
+                    Signal::SIGUSR1,
+                    Signal::SIGCHLD,
+                ] {
+                    // SAFETY: restoring a default action; this process has a single thread.
+                    let _ = unsafe { signal::signal(sig, SigHandler::SigDfl) };
+                }
                 alarm::set(seconds);
-                let _ = execv(&exe_c, &argv);
+                drop((cfg_r, cfg_w, rep_r));
+                let code = serve(task, target, config, rep_w);
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+                // SAFETY: _exit ends the copy without running the parent's exit handlers.
+                unsafe { nix::libc::_exit(code) }
             }
             // SAFETY: _exit is async-signal-safe and skips the parent's atexit handlers.
             unsafe { nix::libc::_exit(127) }
@@ -259,39 +288,56 @@ extern "C" fn on_alarm(_: nix::libc::c_int) {
     let _ = signal::raise(Signal::SIGALRM);
 }
 
-/// The task child's side: reads the configuration from stdin, runs the task, writes the
-/// report to fd 3. Returns the process exit code.
+/// The number of threads of this process (Linux `/proc`), `None` when unknown.
+fn thread_count() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// A task child re-executed in task mode (`--run-task`): reads the configuration from
+/// stdin, sets up logging, then runs the task. Returns the process exit code.
 pub fn child_main(task: &str, target: &str) -> i32 {
+    let mut text = String::new();
+    let _ = std::io::stdin().read_to_string(&mut text);
+    let config = Config::decode(&text).map_err(|e| e.to_string());
+    let target = Target::decode(target);
+    match (config, target) {
+        (Ok(config), Ok(target)) => {
+            let tag = crate::task::tag(task);
+            if let Err(e) = super::logger::init(&config, tag) {
+                eprintln!("[{tag}][ERROR] {e}");
+            }
+            // SAFETY: fd 3 was set up by the parent for this process alone.
+            serve(task, &target, &config, unsafe {
+                OwnedFd::from_raw_fd(REPORT_FD)
+            })
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            // SAFETY: fd 3 was set up by the parent for this process alone.
+            let mut out = unsafe { std::fs::File::from_raw_fd(REPORT_FD) };
+            let _ = out.write_all(format!("status=error\nmessage={e}\n").as_bytes());
+            1
+        }
+    }
+}
+
+/// The task child's work, forked or re-executed: runs the task and writes its report
+/// to fd 3. Returns the exit code.
+fn serve(task: &str, target: &Target, config: &Config, report: OwnedFd) -> i32 {
+    REPORT_TO.store(report.as_raw_fd(), Ordering::SeqCst);
     IN_TASK_CHILD.store(true, Ordering::SeqCst);
+    super::logger::set_tag(crate::task::tag(task));
     // Commands the task runs must not inherit the report pipe (a hung one would keep it open).
-    let _ = fcntl(REPORT_FD, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC));
+    let _ = fcntl(report.as_raw_fd(), FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC));
     // SAFETY: the handler only calls async-signal-safe functions.
     unsafe {
         let _ = signal::signal(Signal::SIGALRM, SigHandler::Handler(on_alarm));
     }
-    // SAFETY: fd 3 was set up by the parent for this process alone.
-    let mut report_out = unsafe { std::fs::File::from_raw_fd(REPORT_FD) };
-    let mut text = String::new();
-    let _ = std::io::stdin().read_to_string(&mut text);
-    let config = match Config::decode(&text) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = report_out.write_all(format!("status=error\nmessage={e}\n").as_bytes());
-            return 1;
-        }
-    };
-    let tag = crate::task::tag(task);
-    if let Err(e) = super::logger::init(&config, tag) {
-        eprintln!("[{tag}][ERROR] {e}");
-    }
-    let target = match Target::decode(target) {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = report_out.write_all(format!("status=error\nmessage={e}\n").as_bytes());
-            return 1;
-        }
-    };
-    let (report, code) = match crate::task::run(task, &target, &config) {
+    let mut report_out = std::fs::File::from(report);
+    let (report, code) = match crate::task::run(task, target, config) {
         Ok(r) => (r, 0),
         Err(e) => {
             let mut r = Report::default();
@@ -303,14 +349,18 @@ pub fn child_main(task: &str, target: &str) -> i32 {
     code
 }
 
-/// Called by the allocator when an allocation fails in a task child: says so on fd 3
+/// Called by the allocator when an allocation fails in a task child: says so on the report pipe
 /// with one `write(2)` (no allocation), before the runtime aborts.
 pub fn note_memory_exhausted() {
     if IN_TASK_CHILD.load(Ordering::Relaxed) {
         let msg = b"\nmemory=exhausted\n";
         // SAFETY: plain write(2) of a static buffer to a descriptor we own.
         unsafe {
-            nix::libc::write(REPORT_FD, msg.as_ptr().cast(), msg.len());
+            nix::libc::write(
+                REPORT_TO.load(Ordering::Relaxed),
+                msg.as_ptr().cast(),
+                msg.len(),
+            );
         }
     }
 }

@@ -24,20 +24,37 @@ impl Source for Live {
     }
 
     fn for_each_line(&self, path: &str, visit: &mut dyn FnMut(&str)) -> bool {
-        use std::io::BufRead;
-        let Ok(file) = std::fs::File::open(path) else {
+        use std::io::Read;
+        let Ok(mut file) = std::fs::File::open(path) else {
             return false;
         };
-        let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
-        let mut line = Vec::new();
+        let mut emit = |line: &[u8]| match std::str::from_utf8(line) {
+            Ok(text) => visit(text.trim_end_matches('\r')),
+            Err(_) => visit(String::from_utf8_lossy(line).trim_end_matches('\r')),
+        };
+        // Lines are cut straight out of a 64 KiB buffer: no copy per line.
+        let mut buf = vec![0u8; 64 * 1024];
+        let (mut start, mut end) = (0, 0);
         loop {
-            line.clear();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) => return true,
-                Ok(_) => {
-                    let text = String::from_utf8_lossy(&line);
-                    visit(text.trim_end_matches(['\n', '\r']));
+            while let Some(pos) = buf[start..end].iter().position(|&b| b == b'\n') {
+                emit(&buf[start..start + pos]);
+                start += pos + 1;
+            }
+            buf.copy_within(start..end, 0);
+            end -= start;
+            start = 0;
+            if end == buf.len() {
+                buf.resize(buf.len() * 2, 0); // a line longer than the buffer
+            }
+            match file.read(&mut buf[end..]) {
+                Ok(0) => {
+                    if end > 0 {
+                        emit(&buf[..end]);
+                    }
+                    return true;
                 }
+                Ok(n) => end += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(_) => return false,
             }
         }
@@ -91,5 +108,32 @@ impl Source for Live {
 
     fn exists(&self, path: &str) -> bool {
         std::fs::symlink_metadata(path).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_across_buffer_edges() {
+        let dir = std::env::temp_dir().join(format!("ocsa-lines-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f");
+        // A 200 KB line, CRLF lines, invalid UTF-8, no final newline.
+        let mut data = vec![b'x'; 200_000];
+        data.extend_from_slice(b"\nab\r\n\xff\xfe ok\n\nlast");
+        std::fs::write(&path, &data).unwrap();
+        let live = Live::new(Duration::from_secs(1));
+        let mut seen = Vec::new();
+        assert!(live.for_each_line(path.to_str().unwrap(), &mut |l| seen.push(l.to_string())));
+        assert_eq!(seen.len(), 5);
+        assert_eq!(seen[0].len(), 200_000);
+        assert_eq!(seen[1], "ab");
+        assert!(seen[2].ends_with(" ok"));
+        assert_eq!(seen[3], "");
+        assert_eq!(seen[4], "last");
+        assert!(!live.for_each_line("/nonexistent/x", &mut |_| {}));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

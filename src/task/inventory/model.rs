@@ -31,13 +31,16 @@ impl Entry {
 
     /// Sets a text field; an empty (after trimming) value removes the field.
     pub fn set(&mut self, name: &'static str, value: impl Into<String>) -> &mut Entry {
-        let value: String = value.into();
-        let value = value.trim();
-        if value.is_empty() {
+        let mut value: String = value.into();
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
             self.fields.remove(name);
-        } else {
-            self.fields.insert(name, Value::Text(value.to_string()));
+            return self;
         }
+        if trimmed.len() != value.len() {
+            value = trimmed.to_string();
+        }
+        self.fields.insert(name, Value::Text(value));
         self
     }
 

@@ -27,66 +27,86 @@ pub struct Package {
     pub multi_arch_same: bool,
 }
 
-/// Parses the status file: paragraphs of `Field: value`, continuation lines indented.
-/// Only packages whose status is `… installed` are kept.
-pub fn parse_status(text: &str) -> Vec<Package> {
-    let mut out = Vec::new();
-    for para in text.split("\n\n") {
-        let mut p = Package::default();
-        let mut installed = false;
-        for line in para.lines() {
-            if line.starts_with([' ', '\t']) {
-                continue;
-            }
-            let Some((k, v)) = line.split_once(':') else {
-                continue;
-            };
-            let v = v.trim();
-            match k {
-                "Package" => p.name = v.to_string(),
-                "Version" => p.version = v.to_string(),
-                "Architecture" => p.arch = v.to_string(),
-                "Installed-Size" => p.installed_size = v.parse().ok(),
-                "Section" => p.section = Some(v.to_string()),
-                "Description" => p.summary = Some(v.to_string()),
-                "Status" => installed = v.ends_with(" installed"),
-                "Multi-Arch" => p.multi_arch_same = v == "same",
-                _ => {}
-            }
+/// Reads the status file line by line: paragraphs of `Field: value` (continuation lines
+/// indented), one package each; `done` gets every package whose status is `… installed`.
+#[derive(Default)]
+pub struct StatusReader {
+    current: Package,
+    installed: bool,
+}
+
+impl StatusReader {
+    pub fn line(&mut self, line: &str, done: &mut impl FnMut(Package)) {
+        if line.trim().is_empty() {
+            self.finish(done);
+            return;
         }
-        if installed && !p.name.is_empty() {
-            out.push(p);
+        if line.starts_with([' ', '\t']) {
+            return;
+        }
+        let Some((k, v)) = line.split_once(':') else {
+            return;
+        };
+        let (p, v) = (&mut self.current, v.trim());
+        match k {
+            "Package" => p.name = v.to_string(),
+            "Version" => p.version = v.to_string(),
+            "Architecture" => p.arch = v.to_string(),
+            "Installed-Size" => p.installed_size = v.parse().ok(),
+            "Section" => p.section = Some(v.to_string()),
+            "Description" => p.summary = Some(v.to_string()),
+            "Status" => self.installed = v.ends_with(" installed"),
+            "Multi-Arch" => p.multi_arch_same = v == "same",
+            _ => {}
         }
     }
+
+    /// Ends the current paragraph (also call it at the end of the file).
+    pub fn finish(&mut self, done: &mut impl FnMut(Package)) {
+        let p = std::mem::take(&mut self.current);
+        if std::mem::take(&mut self.installed) && !p.name.is_empty() {
+            done(p);
+        }
+    }
+}
+
+/// Parses a whole status file (see [`StatusReader`]).
+pub fn parse_status(text: &str) -> Vec<Package> {
+    let (mut reader, mut out) = (StatusReader::default(), Vec::new());
+    let mut push = |p| out.push(p);
+    text.lines().for_each(|l| reader.line(l, &mut push));
+    reader.finish(&mut push);
     out
 }
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
-    let Some(text) = ctx.src.read_text(STATUS) else {
-        return;
-    };
     let publisher = super::distributor(ctx);
-    for p in parse_status(&text) {
+    let mut add = |p: Package| {
         let list = if p.multi_arch_same {
             format!("/var/lib/dpkg/info/{}:{}.list", p.name, p.arch)
         } else {
             format!("/var/lib/dpkg/info/{}.list", p.name)
         };
         let mut e = Entry::new();
-        e.set("NAME", p.name.as_str())
-            .set("VERSION", p.version.as_str())
-            .set("ARCH", p.arch.as_str())
+        e.set("NAME", p.name)
+            .set("VERSION", p.version)
+            .set("ARCH", p.arch)
             .set("FROM", "deb")
             .set_opt("FILESIZE", p.installed_size.map(|k| (k * 1024).to_string()))
-            .set_opt("SYSTEM_CATEGORY", p.section.clone())
-            .set_opt("COMMENTS", p.summary.clone())
+            .set_opt("SYSTEM_CATEGORY", p.section)
+            .set_opt("COMMENTS", p.summary)
             .set_opt("PUBLISHER", publisher.clone())
             .set_opt(
                 "INSTALLDATE",
                 ctx.src.mtime(&list).map(|t| super::install_date(ctx, t)),
             );
         inv.add("SOFTWARES", e);
-    }
+    };
+    // Streamed: the 1 MB database is never held whole.
+    let mut reader = StatusReader::default();
+    ctx.src
+        .for_each_line(STATUS, &mut |line| reader.line(line, &mut add));
+    reader.finish(&mut add);
 }
 
 #[cfg(test)]
