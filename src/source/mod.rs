@@ -250,11 +250,6 @@ pub trait Source {
     fn exists(&self, path: &str) -> bool {
         self.read_link(path).is_some() || self.list_dir(path).is_some() || self.read(path).is_some()
     }
-
-    /// The output of a command that exited 0.
-    fn run_ok(&self, argv: &[&str]) -> Option<String> {
-        self.run(argv).ok()
-    }
 }
 
 /// Bytes as text without a copy when they are valid UTF-8 (invalid sequences replaced).

@@ -484,15 +484,6 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
     ("ACCOUNTINFO", "", &["KEYNAME", "KEYVALUE"]),
 ];
 
-/// Sections that hold a single entry.
-pub const SINGLE: &[&str] = &[
-    "ACCESSLOG",
-    "BIOS",
-    "HARDWARE",
-    "OPERATINGSYSTEM",
-    "VERSIONPROVIDER",
-];
-
 /// The allowed fields of a section, `None` for an unknown section.
 pub fn allowed(section: &str) -> Option<&'static [&'static str]> {
     SECTIONS
