@@ -53,6 +53,7 @@ pub struct Context<'a> {
     commands: RefCell<BTreeMap<String, Option<String>>>,
     dmi: OnceCell<Option<Dmi>>,
     shared: RefCell<BTreeMap<TypeId, Rc<dyn Any>>>,
+    files: RefCell<BTreeMap<String, Option<Rc<str>>>>,
 }
 
 impl<'a> Context<'a> {
@@ -68,6 +69,7 @@ impl<'a> Context<'a> {
             commands: RefCell::new(BTreeMap::new()),
             dmi: OnceCell::new(),
             shared: RefCell::new(BTreeMap::new()),
+            files: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -80,6 +82,19 @@ impl<'a> Context<'a> {
         let out = self.src.run(argv).ok();
         self.commands.borrow_mut().insert(key, out.clone());
         out
+    }
+
+    /// A small file several modules read (`/etc/passwd`, `/proc/meminfo`…), read once
+    /// per inventory, so they all see the same snapshot.
+    pub fn file(&self, path: &str) -> Option<Rc<str>> {
+        if let Some(cached) = self.files.borrow().get(path) {
+            return cached.clone();
+        }
+        let text: Option<Rc<str>> = self.src.read_text(path).map(Rc::from);
+        self.files
+            .borrow_mut()
+            .insert(path.to_string(), text.clone());
+        text
     }
 
     /// The DMI tables from one `dmidecode` run without arguments, parsed once; `None`

@@ -33,7 +33,7 @@ pub fn fqdn(host: &str, etc_hosts: &str) -> String {
 pub fn fill(ctx: &Context, os: &mut Entry, boot: Option<i64>) {
     let fqdn = fqdn(
         &ctx.uname.nodename,
-        &ctx.src.read_text("/etc/hosts").unwrap_or_default(),
+        &ctx.file("/etc/hosts").unwrap_or_default(),
     );
     if let Some((_, domain)) = fqdn.split_once('.') {
         os.set("DNS_DOMAIN", domain);

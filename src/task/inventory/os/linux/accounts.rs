@@ -64,7 +64,7 @@ pub fn parse_group(text: &str) -> Vec<Entry> {
 }
 
 fn collect_users(ctx: &Context, inv: &mut Inventory) {
-    for e in parse_passwd(&ctx.src.read_text("/etc/passwd").unwrap_or_default()) {
+    for e in parse_passwd(&ctx.file("/etc/passwd").unwrap_or_default()) {
         inv.add("LOCAL_USERS", e);
     }
 }

@@ -101,7 +101,7 @@ pub fn chassis_name(index: u32) -> Option<&'static str> {
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
     let src = ctx.src;
-    let meminfo = src.read_text("/proc/meminfo").unwrap_or_default();
+    let meminfo = ctx.file("/proc/meminfo").unwrap_or_default();
     let (dns, domain) = resolv(&src.read_text("/etc/resolv.conf").unwrap_or_default());
     let hw = inv.single("HARDWARE");
     hw.set("NAME", short_hostname(&ctx.uname.nodename));

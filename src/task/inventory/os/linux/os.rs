@@ -28,11 +28,20 @@ pub fn hostid_from_hosts(host: &str, etc_hosts: &str) -> Option<u32> {
     Some(raw.rotate_left(16))
 }
 
+/// Seconds since boot (`/proc/uptime`).
+pub fn uptime(ctx: &Context) -> Option<f64> {
+    ctx.file("/proc/uptime")?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn collect(ctx: &Context, inv: &mut Inventory) {
     let src = ctx.src;
     let distro = osrelease::distro(
-        &src.read_text("/etc/os-release")
-            .or_else(|| src.read_text("/usr/lib/os-release"))
+        &ctx.file("/etc/os-release")
+            .or_else(|| ctx.file("/usr/lib/os-release"))
             .unwrap_or_default(),
         src.read_text("/etc/debian_version").as_deref(),
     );
@@ -44,12 +53,7 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         .set_opt("NAME", distro.name.clone())
         .set_opt("VERSION", distro.version.clone())
         .set_opt("FULL_NAME", distro.full_name.clone());
-    let uptime = src.read_text("/proc/uptime").and_then(|t| {
-        t.split_whitespace()
-            .next()
-            .and_then(|s| s.parse::<f64>().ok())
-    });
-    identity::fill(ctx, os, uptime.map(|up| ctx.clock.now - up as i64));
+    identity::fill(ctx, os, uptime(ctx).map(|up| ctx.clock.now - up as i64));
     let installed = [
         "/var/lib/dpkg/info/base-files.list",
         "/etc/machine-id",
@@ -67,7 +71,7 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         Some(b) => Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
         None => hostid_from_hosts(
             &ctx.uname.nodename,
-            &src.read_text("/etc/hosts").unwrap_or_default(),
+            &ctx.file("/etc/hosts").unwrap_or_default(),
         ),
     };
     os.set_opt("HOSTID", hostid.map(|id| format!("{id:08x}")));

@@ -58,30 +58,20 @@ pub fn tty_name(tty_nr: i64) -> String {
     }
 }
 
+/// uid → login, from the accounts module's reading of `/etc/passwd`.
 fn uid_names(passwd: &str) -> BTreeMap<String, String> {
-    passwd
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split(':').collect();
-            (f.len() > 2).then(|| (f[2].to_string(), f[0].to_string()))
-        })
+    super::accounts::parse_passwd(passwd)
+        .into_iter()
+        .filter_map(|u| Some((u.get("ID")?.to_string(), u.get("LOGIN")?.to_string())))
         .collect()
 }
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
     let src = ctx.src;
-    let users = uid_names(&src.read_text("/etc/passwd").unwrap_or_default());
-    let uptime = src
-        .read_text("/proc/uptime")
-        .and_then(|t| {
-            t.split_whitespace()
-                .next()
-                .and_then(|s| s.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0);
-    let boot = ctx.clock.now as f64 - uptime;
-    let mem_kb = src
-        .read_text("/proc/meminfo")
+    let users = uid_names(&ctx.file("/etc/passwd").unwrap_or_default());
+    let boot = ctx.clock.now as f64 - super::os::uptime(ctx).unwrap_or(0.0);
+    let mem_kb = ctx
+        .file("/proc/meminfo")
         .and_then(|m| super::hardware::meminfo_mb(&m, "MemTotal"))
         .map(|mb| mb * 1024)
         .unwrap_or(0);

@@ -13,7 +13,7 @@ use super::osrelease;
 
 /// The distribution's name as package publisher: `Debian`, `Ubuntu`, `Fedora`…
 pub fn distributor(ctx: &Context) -> Option<String> {
-    let text = ctx.src.read_text("/etc/os-release")?;
+    let text = ctx.file("/etc/os-release")?;
     let kv = osrelease::parse(&text);
     kv.get("NAME")
         .and_then(|n| n.split_whitespace().next())
