@@ -43,6 +43,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The daemon's parent is the lean binary when it can be (see `daemon::lean`).
+    let handed = (cli.action == cli::Action::Run && config.flag("daemon"))
+        .then(|| daemon::lean::hand_over(&args, &config));
     if let Err(e) = logger::init(&config, "core") {
         eprintln!("[core][ERROR] {e}");
         return ExitCode::from(2);
@@ -50,8 +53,13 @@ fn main() -> ExitCode {
     for w in &config.warnings {
         log::warn!("{w}");
     }
-    if cli.action == cli::Action::Run && config.flag("daemon") {
-        return ExitCode::from(daemon::run(&cli, config) as u8);
+    if let Some(why) = handed {
+        log::debug!("{why}");
+        let equipment = daemon::Equipment {
+            tls: Some(daemon::tls::openssl_acceptor),
+            agent_binary: std::env::current_exe().unwrap_or_default(),
+        };
+        return ExitCode::from(daemon::run(&cli, config, equipment) as u8);
     }
     match cli.action {
         cli::Action::ListTasks => {

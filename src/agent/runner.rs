@@ -5,18 +5,19 @@
 //! back through fd 3 as `key=value` lines. When the child exits, all the memory the task
 //! used goes back to the system: the parent stays small however big the inventory was.
 //!
-//! Fork alone, or fork + exec, and why each is safe:
-//! - a single-threaded parent (every run outside the daemon) just forks: the child is a
-//!   complete copy of a process in which no other thread could hold a lock, so it may run
+//! Fork alone, or fork + exec ([`Start`]), and why each is safe:
+//! - a single-threaded parent (every run outside the daemon) may just fork: the child is a
+//!   complete copy of a process in which no other thread could hold a lock, so it runs
 //!   the task directly, with the configuration it already has;
-//! - the daemon's parent has threads (the HTTP server), and after `fork()` in a threaded
-//!   process only async-signal-safe calls are allowed until `exec` (another thread may have
-//!   held the allocator's lock at the moment of the fork). There the child re-executes the
-//!   agent binary in task mode (`--run-task NAME --run-target T`, the configuration on its
-//!   stdin). Everything it needs (argv as C strings, limits, descriptors) is prepared
-//!   *before* `fork()`; between `fork()` and `execv()` it only makes plain system calls
-//!   (setpgid, sigprocmask, setrlimit, dup2, fcntl, alarm, execv, _exit), all
-//!   async-signal-safe, allocating nothing. Limits and the pending alarm survive `execv`.
+//! - the daemon always re-executes the agent binary in task mode (`--run-task NAME
+//!   --run-target T`, the configuration on its stdin): the child then holds none of the
+//!   parent's sockets, and the parent may be the lean daemon binary that has no task code.
+//!   A threaded caller of [`run_task`] gets the same, since after `fork()` in a threaded
+//!   process only async-signal-safe calls are allowed until `exec`. Everything the child
+//!   needs (argv as C strings, limits, descriptors) is prepared *before* `fork()`; between
+//!   `fork()` and `execv()` it only makes plain system calls (setpgid, sigprocmask,
+//!   setrlimit, dup2, fcntl, alarm, execv, _exit), all async-signal-safe, allocating
+//!   nothing. Limits and the pending alarm survive `execv`.
 //!
 //! In the child, SIGALRM first kills the process group of the external command running at
 //! that moment (commands have their own groups, see `source::command`), then lets the task
@@ -26,7 +27,8 @@
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::io::{Read, Write};
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
@@ -117,162 +119,250 @@ impl Limits {
     }
 }
 
+/// What a forked task child runs: the task, its target, the configuration, the report pipe.
+pub type ChildBody = fn(&str, &Target, &Config, OwnedFd) -> i32;
+
+/// How a task child becomes the task.
+#[derive(Clone, Copy, Debug)]
+pub enum Start<'a> {
+    /// Fork alone: the copy runs the body with the configuration it already has. Only
+    /// for single-threaded parents. (The body is a parameter so that a binary that only
+    /// ever executes tasks — the lean daemon — does not link the tasks' code.)
+    Fork(ChildBody),
+    /// Fork, then execute the agent binary at this path in task mode.
+    Exec(&'a Path),
+}
+
+/// A task child at work: its report pipe, its deadline, what it wrote so far.
+pub struct Child {
+    pid: Pid,
+    report: std::fs::File,
+    buf: Vec<u8>,
+    deadline: Instant,
+    limits: Limits,
+    ended: bool,
+}
+
 /// Runs `task` for `target` in a sandboxed child and returns its report, or why it failed
 /// (`killed after 600 s`, `exceeded its memory cap of 64 MB`, `exited with status 1: …`).
+/// Blocks until the child is done; a threaded caller gets a re-executed child.
 pub fn run_task(
     task: &str,
     target: &Target,
     config: &Config,
     limits: Limits,
 ) -> Result<Report, String> {
-    // Everything the child needs is prepared here, before fork (see the module comment).
-    let exec = thread_count() != Some(1);
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find the agent binary: {e}"))?;
-    let cstr = |s: &str| CString::new(s).map_err(|_| format!("NUL byte in argument '{s}'"));
-    let exe_c = CString::new(exe.as_os_str().as_encoded_bytes())
-        .map_err(|_| "NUL byte in the binary path")?;
-    let argv = [
-        exe_c.clone(),
-        cstr("--run-task")?,
-        cstr(task)?,
-        cstr("--run-target")?,
-        cstr(&target.encode())?,
-    ];
-    let (cfg_r, cfg_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
-    let (rep_r, rep_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
-    let memory = limits.memory_mb.saturating_mul(1024 * 1024);
-    let cpu = limits.timeout.as_secs();
-    let seconds = limits.timeout.as_secs().min(u32::MAX as u64) as u32;
-    let empty_mask = SigSet::empty();
-    let config_text = if exec { config.encode() } else { String::new() };
-
-    // SAFETY: until execv or _exit the child branch below only makes async-signal-safe
-    // system calls; without exec it is the only thread of its process (checked above).
-    let pid = match unsafe { fork() } {
-        Err(e) => return Err(format!("fork failed: {e}")),
-        Ok(ForkResult::Child) => {
-            let _ = setpgid(Pid::from_raw(0), Pid::from_raw(0));
-            let _ = signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&empty_mask), None);
-            if memory > 0 {
-                // Soft limit only: external commands get the hard limit back (they have
-                // their own time limit, and some reserve much address space).
-                let _ = setrlimit(Resource::RLIMIT_AS, memory, nix::libc::RLIM_INFINITY);
-            }
-            let _ = setrlimit(Resource::RLIMIT_CPU, cpu, cpu + 5);
-            let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
-            if exec {
-                let ok = dup2(rep_w.as_raw_fd(), REPORT_FD).is_ok()
-                    && dup2(cfg_r.as_raw_fd(), 0).is_ok();
-                if rep_w.as_raw_fd() == REPORT_FD {
-                    let _ = fcntl(REPORT_FD, FcntlArg::F_SETFD(FdFlag::empty()));
-                }
-                if ok {
-                    alarm::set(seconds);
-                    let _ = execv(&exe_c, &argv);
-                }
-            } else {
-                // A forked copy keeps its own descriptors (the parent's log file may well be
-                // fd 3): the report goes to this pipe end, whatever its number.
-                // The daemon's handlers (stop, reload…) are not the task's: defaults again.
-                for sig in [
-                    Signal::SIGTERM,
-                    Signal::SIGINT,
-                    Signal::SIGHUP,
-                    Signal::SIGUSR1,
-                    Signal::SIGCHLD,
-                ] {
-                    // SAFETY: restoring a default action; this process has a single thread.
-                    let _ = unsafe { signal::signal(sig, SigHandler::SigDfl) };
-                }
-                alarm::set(seconds);
-                drop((cfg_r, cfg_w, rep_r));
-                let code = serve(task, target, config, rep_w);
-                let _ = std::io::Write::flush(&mut std::io::stdout());
-                // SAFETY: _exit ends the copy without running the parent's exit handlers.
-                unsafe { nix::libc::_exit(code) }
-            }
-            // SAFETY: _exit is async-signal-safe and skips the parent's atexit handlers.
-            unsafe { nix::libc::_exit(127) }
-        }
-        Ok(ForkResult::Parent { child }) => child,
+    let mut child = if thread_count() == Some(1) {
+        Child::spawn(Start::Fork(serve), task, target, config, limits)?
+    } else {
+        let exe =
+            std::env::current_exe().map_err(|e| format!("cannot find the agent binary: {e}"))?;
+        Child::spawn(Start::Exec(&exe), task, target, config, limits)?
     };
-    CURRENT_CHILD.store(pid.as_raw(), Ordering::SeqCst);
-    drop(cfg_r);
-    drop(rep_w);
-    let mut cfg_w = std::fs::File::from(cfg_w);
-    let _ = cfg_w.write_all(config_text.as_bytes());
-    drop(cfg_w);
-
-    let started = Instant::now();
-    let deadline = started + limits.timeout + GRACE;
-    let (text, deadline_hit) = read_report(rep_r, deadline);
-    if deadline_hit {
-        let _ = killpg(pid, Signal::SIGKILL);
-    }
-    let status = loop {
-        match waitpid(pid, None) {
-            Err(nix::errno::Errno::EINTR) => continue,
-            other => break other,
-        }
-    };
-    // A task's leftovers (a command it started in its group) never outlive it.
-    let _ = killpg(pid, Signal::SIGKILL);
-    CURRENT_CHILD.store(0, Ordering::SeqCst);
-    let report = Report::decode(&text);
-    let secs = limits.timeout.as_secs();
-    let message = report
-        .get("message")
-        .map(|m| format!(": {m}"))
-        .unwrap_or_default();
-    match status {
-        Ok(WaitStatus::Exited(_, 0)) if report.get("status") == Some("ok") => Ok(report),
-        Ok(WaitStatus::Exited(_, 0)) => Err(format!("ended without a report{message}")),
-        Ok(WaitStatus::Exited(_, code)) => Err(format!("exited with status {code}{message}")),
-        Ok(WaitStatus::Signaled(_, sig, _)) => Err(match sig {
-            _ if report.get("memory") == Some("exhausted") => {
-                format!("exceeded its memory cap of {} MB", limits.memory_mb)
-            }
-            Signal::SIGALRM => format!("killed after {secs} s"),
-            Signal::SIGKILL if deadline_hit => format!("killed after {secs} s"),
-            Signal::SIGXCPU => format!("exceeded its CPU time limit of {secs} s"),
-            other => format!("killed by signal {} ({other})", other as i32),
-        }),
-        Ok(other) => Err(format!("ended in an unexpected state: {other:?}")),
-        Err(e) => Err(format!("lost the task child: {e}")),
-    }
-}
-
-/// Reads the report pipe until end of file or the deadline; true when the deadline hit.
-fn read_report(fd: OwnedFd, deadline: Instant) -> (String, bool) {
-    let mut file = std::fs::File::from(fd);
-    let mut buf = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
+    while !child.read_ready() {
+        let left = child.deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return (String::from_utf8_lossy(&buf).into_owned(), true);
+            break;
         }
         let ms = left.as_millis().min(60_000) as i32;
-        let mut fds = [PollFd::new(file.as_fd(), PollFlags::POLLIN)];
+        let mut fds = [PollFd::new(child.fd(), PollFlags::POLLIN)];
         match poll(
             &mut fds,
             PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
         ) {
-            Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
             Err(_) => break,
-            Ok(_) => {}
-        }
-        let mut chunk = [0u8; 4096];
-        match file.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => break,
-        }
-        if buf.len() > 1 << 20 {
-            break; // a report is a few lines; more is garbage
         }
     }
-    (String::from_utf8_lossy(&buf).into_owned(), false)
+    child.finish()
+}
+
+impl Child {
+    /// Starts `task` for `target` in a sandboxed child.
+    pub fn spawn(
+        start: Start,
+        task: &str,
+        target: &Target,
+        config: &Config,
+        limits: Limits,
+    ) -> Result<Child, String> {
+        // Everything the child needs is prepared here, before fork (see the module comment).
+        let cstr = |s: &[u8]| CString::new(s).map_err(|_| "NUL byte in an argument".to_string());
+        let argv = match start {
+            Start::Fork(_) => Vec::new(),
+            Start::Exec(exe) => vec![
+                cstr(exe.as_os_str().as_encoded_bytes())?,
+                cstr(b"--run-task")?,
+                cstr(task.as_bytes())?,
+                cstr(b"--run-target")?,
+                cstr(target.encode().as_bytes())?,
+            ],
+        };
+        let (cfg_r, cfg_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
+        let (rep_r, rep_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
+        let memory = limits.memory_mb.saturating_mul(1024 * 1024);
+        let cpu = limits.timeout.as_secs();
+        let seconds = limits.timeout.as_secs().min(u32::MAX as u64) as u32;
+        let empty_mask = SigSet::empty();
+        let config_text = match start {
+            Start::Exec(_) => config.encode(),
+            Start::Fork(_) => String::new(),
+        };
+
+        // SAFETY: until execv or _exit the child branch below only makes async-signal-safe
+        // system calls; `Start::Fork` is only used by single-threaded parents.
+        let pid = match unsafe { fork() } {
+            Err(e) => return Err(format!("fork failed: {e}")),
+            Ok(ForkResult::Child) => {
+                let _ = setpgid(Pid::from_raw(0), Pid::from_raw(0));
+                let _ = signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&empty_mask), None);
+                if memory > 0 {
+                    // Soft limit only: external commands get the hard limit back (they
+                    // have their own time limit, and some reserve much address space).
+                    let _ = setrlimit(Resource::RLIMIT_AS, memory, nix::libc::RLIM_INFINITY);
+                }
+                let _ = setrlimit(Resource::RLIMIT_CPU, cpu, cpu + 5);
+                let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
+                match start {
+                    Start::Exec(_) => {
+                        let ok = dup2(rep_w.as_raw_fd(), REPORT_FD).is_ok()
+                            && dup2(cfg_r.as_raw_fd(), 0).is_ok();
+                        if rep_w.as_raw_fd() == REPORT_FD {
+                            let _ = fcntl(REPORT_FD, FcntlArg::F_SETFD(FdFlag::empty()));
+                        }
+                        if ok {
+                            alarm::set(seconds);
+                            let _ = execv(&argv[0], &argv);
+                        }
+                    }
+                    Start::Fork(body) => {
+                        // A forked copy keeps its own descriptors (the parent's log file may
+                        // well be fd 3): the report goes to this pipe end, whatever its
+                        // number. The parent's handlers (stop, reload…) are not the
+                        // task's: defaults again.
+                        for sig in [
+                            Signal::SIGTERM,
+                            Signal::SIGINT,
+                            Signal::SIGHUP,
+                            Signal::SIGUSR1,
+                            Signal::SIGCHLD,
+                        ] {
+                            // SAFETY: restoring a default action; this process has one thread.
+                            let _ = unsafe { signal::signal(sig, SigHandler::SigDfl) };
+                        }
+                        alarm::set(seconds);
+                        drop((cfg_r, cfg_w, rep_r));
+                        let code = body(task, target, config, rep_w);
+                        let _ = std::io::Write::flush(&mut std::io::stdout());
+                        // SAFETY: _exit ends the copy without running the parent's exit
+                        // handlers.
+                        unsafe { nix::libc::_exit(code) }
+                    }
+                }
+                // SAFETY: _exit is async-signal-safe and skips the parent's atexit handlers.
+                unsafe { nix::libc::_exit(127) }
+            }
+            Ok(ForkResult::Parent { child }) => child,
+        };
+        CURRENT_CHILD.store(pid.as_raw(), Ordering::SeqCst);
+        drop(cfg_r);
+        drop(rep_w);
+        let mut cfg_w = std::fs::File::from(cfg_w);
+        let _ = cfg_w.write_all(config_text.as_bytes());
+        drop(cfg_w);
+        let _ = fcntl(rep_r.as_raw_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
+        Ok(Child {
+            pid,
+            report: std::fs::File::from(rep_r),
+            buf: Vec::new(),
+            deadline: Instant::now() + limits.timeout + GRACE,
+            limits,
+            ended: false,
+        })
+    }
+
+    /// The report pipe, to wait on with `poll(2)`.
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.report.as_fd()
+    }
+
+    /// When the parent gives up on the child (its time limit plus a grace period).
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Reads what the child wrote so far; true once the report is complete (the child
+    /// closed its end: it exited, or is about to).
+    pub fn read_ready(&mut self) -> bool {
+        let mut chunk = [0u8; 4096];
+        while !self.ended {
+            match self.report.read(&mut chunk) {
+                Ok(0) => self.ended = true,
+                Ok(n) => {
+                    self.buf.extend_from_slice(&chunk[..n]);
+                    if self.buf.len() > 1 << 20 {
+                        self.ended = true; // a report is a few lines; more is garbage
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(_) => self.ended = true,
+            }
+        }
+        self.ended
+    }
+
+    /// Collects the child's exit (killing it first when it is past its deadline or did not
+    /// exit soon after closing its report) and says how the task went.
+    pub fn finish(self) -> Result<Report, String> {
+        let pid = self.pid;
+        let mut deadline_hit = !self.ended;
+        if deadline_hit {
+            let _ = killpg(pid, Signal::SIGKILL);
+        }
+        // The report is complete: the child exits at once; a short wait bounds a child that
+        // closed its report and then hung.
+        let give_up = Instant::now() + GRACE;
+        let status = loop {
+            match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::StillAlive) if Instant::now() < give_up => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Ok(WaitStatus::StillAlive) => {
+                    deadline_hit = true;
+                    let _ = killpg(pid, Signal::SIGKILL);
+                    break waitpid(pid, None);
+                }
+                Err(nix::errno::Errno::EINTR) => {}
+                other => break other,
+            }
+        };
+        // A task's leftovers (a command it started in its group) never outlive it.
+        let _ = killpg(pid, Signal::SIGKILL);
+        CURRENT_CHILD.store(0, Ordering::SeqCst);
+        let report = Report::decode(&String::from_utf8_lossy(&self.buf));
+        let secs = self.limits.timeout.as_secs();
+        let message = report
+            .get("message")
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        match status {
+            Ok(WaitStatus::Exited(_, 0)) if report.get("status") == Some("ok") => Ok(report),
+            Ok(WaitStatus::Exited(_, 0)) => Err(format!("ended without a report{message}")),
+            Ok(WaitStatus::Exited(_, code)) => Err(format!("exited with status {code}{message}")),
+            Ok(WaitStatus::Signaled(_, sig, _)) => Err(match sig {
+                _ if report.get("memory") == Some("exhausted") => {
+                    format!("exceeded its memory cap of {} MB", self.limits.memory_mb)
+                }
+                Signal::SIGALRM => format!("killed after {secs} s"),
+                Signal::SIGKILL if deadline_hit => format!("killed after {secs} s"),
+                Signal::SIGXCPU => format!("exceeded its CPU time limit of {secs} s"),
+                other => format!("killed by signal {} ({other})", other as i32),
+            }),
+            Ok(other) => Err(format!("ended in an unexpected state: {other:?}")),
+            Err(e) => Err(format!("lost the task child: {e}")),
+        }
+    }
 }
 
 /// In the child: SIGALRM kills the running command's group, then the task itself.

@@ -1,11 +1,12 @@
-//! The HTTP(S) interface: one thread, one `poll(2)` loop, non-blocking sockets.
+//! The HTTP(S) interface: non-blocking sockets the daemon's single `poll(2)` loop waits
+//! on beside its other events (see `daemon`); no thread of its own.
 //!
 //! Why not tiny_http (the first plan): its accept thread performs the TLS handshake
 //! itself, so one client that opens the HTTPS port and says nothing blocks every other
 //! client; it reads header lines without any size limit and without any time limit; and
 //! it keeps one thread per open connection. The interface must stay answerable however
 //! many idle or slow clients there are, and the parent must stay small, so the server is
-//! this small state machine instead (TLS through OpenSSL, which the agent links anyway):
+//! this small state machine instead (TLS through the [`tls`](super::tls) traits):
 //!
 //! - every connection has a deadline: [`HEAD_TIME`] to send a complete request head
 //!   (TLS handshake included), [`IDLE_TIME`] between keep-alive requests, [`WRITE_STALL`]
@@ -23,23 +24,15 @@
 use std::fs::File;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use nix::fcntl::OFlag;
-use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::signal::{pthread_sigmask, SigSet, SigmaskHow, Signal};
-use openssl::ssl::{
-    ErrorCode, HandshakeError, MidHandshakeSslStream, SslAcceptor, SslFiletype, SslMethod,
-    SslStream,
-};
+use nix::poll::{PollFd, PollFlags};
 
 use super::request::{self, Head, Parse};
 use super::routes::{self, Body, Context, Effect, Response};
-use super::signals;
+use super::tls::{self, Handshake};
 use crate::agent::config::Config;
 
 /// Open connections at most.
@@ -96,36 +89,25 @@ impl Settings {
     }
 }
 
-/// The running interface.
+/// The running interface: the listening socket and the open connections.
 pub struct Httpd {
-    thread: Option<JoinHandle<()>>,
-    stop: OwnedFd,
+    listener: TcpListener,
+    tls: Option<Box<dyn tls::Acceptor>>,
+    conns: Vec<Conn>,
+    accept_paused_until: Option<Instant>,
     pub settings: Settings,
     pub local_addr: SocketAddr,
 }
 
-fn tls_acceptor(cert: &PathBuf, key: &PathBuf) -> Result<SslAcceptor, String> {
-    let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server())
-        .map_err(|e| format!("cannot set up TLS: {e}"))?;
-    b.set_certificate_chain_file(cert)
-        .map_err(|e| format!("cannot load ssl-cert-file {}: {e}", cert.display()))?;
-    b.set_private_key_file(key, SslFiletype::PEM)
-        .map_err(|e| format!("cannot load ssl-key-file {}: {e}", key.display()))?;
-    b.check_private_key().map_err(|e| {
-        format!(
-            "ssl-key-file {} does not match ssl-cert-file {}: {e}",
-            key.display(),
-            cert.display()
-        )
-    })?;
-    Ok(b.build())
-}
-
 impl Httpd {
-    /// Binds the socket, loads the certificate, and starts the server thread.
-    pub fn start(settings: Settings, ctx: Arc<Mutex<Context>>) -> Result<Httpd, String> {
-        let tls = match (&settings.cert, &settings.key) {
-            (Some(c), Some(k)) => Some(tls_acceptor(c, k)?),
+    /// Binds the socket and loads the certificate; `tls` builds the acceptor when the
+    /// settings ask for HTTPS (the lean daemon binary has none).
+    pub fn start(settings: Settings, tls: Option<tls::Setup>) -> Result<Httpd, String> {
+        let tls = match (&settings.cert, &settings.key, tls) {
+            (Some(c), Some(k), Some(setup)) => Some(setup(c, k)?),
+            (Some(_), Some(_), None) => {
+                return Err("this daemon binary has no TLS: HTTPS needs ocsinventory-agent".into())
+            }
             _ => None,
         };
         let listener = TcpListener::bind(settings.addr)
@@ -134,59 +116,99 @@ impl Httpd {
             .set_nonblocking(true)
             .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
         let local_addr = listener.local_addr().unwrap_or(settings.addr);
-        let (stop_r, stop_w) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
-            .map_err(|e| format!("pipe: {e}"))?;
-        // The daemon's signals are for the main thread: the server thread blocks them
-        // (a thread inherits the mask of the thread that creates it).
-        let mut mask = SigSet::empty();
-        for s in [
-            Signal::SIGTERM,
-            Signal::SIGINT,
-            Signal::SIGHUP,
-            Signal::SIGUSR1,
-        ] {
-            mask.add(s);
-        }
-        let mut old = SigSet::empty();
-        let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&mask), Some(&mut old));
-        let spawned = std::thread::Builder::new()
-            .name("httpd".into())
-            .stack_size(256 * 1024)
-            .spawn(move || serve(listener, tls, stop_r, ctx));
-        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
-        let thread = spawned.map_err(|e| format!("cannot start the HTTP thread: {e}"))?;
         Ok(Httpd {
-            thread: Some(thread),
-            stop: stop_w,
+            listener,
+            tls,
+            conns: Vec::new(),
+            accept_paused_until: None,
             settings,
             local_addr,
         })
     }
 
-    /// Stops the server thread and closes every connection.
-    pub fn stop(mut self) {
-        let _ = nix::unistd::write(&self.stop, b"x");
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+    /// Adds what to wait for to `fds`: the listener, then each connection with a socket.
+    pub fn register<'a>(&'a self, fds: &mut Vec<PollFd<'a>>, now: Instant) {
+        let accepting = self.accept_paused_until.is_none_or(|t| now >= t);
+        fds.push(PollFd::new(
+            self.listener.as_fd(),
+            if accepting {
+                PollFlags::POLLIN
+            } else {
+                PollFlags::empty()
+            },
+        ));
+        for c in &self.conns {
+            if let Some(fd) = c.fd() {
+                fds.push(PollFd::new(fd, c.interest()));
+            }
         }
+    }
+
+    /// The next moment something times out (a connection's deadline, accepting again).
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.conns
+            .iter()
+            .map(|c| c.deadline)
+            .chain(self.accept_paused_until)
+            .min()
+    }
+
+    /// Serves what `poll` found ready (`revents` in the order of [`register`](Self::register))
+    /// and what timed out; returns [`Effect::RunNow`] when a client asked for a run.
+    pub fn handle(&mut self, revents: &[PollFlags], ctx: &Context) -> Effect {
+        let now = Instant::now();
+        let accepting = self.accept_paused_until.is_none_or(|t| now >= t);
+        let mut effect = Effect::None;
+        // Connections first (indices match the vector as it was polled), then new ones.
+        let mut i = 0;
+        let mut polled = 1;
+        while i < self.conns.len() {
+            let ready = if self.conns[i].fd().is_some() {
+                polled += 1;
+                revents
+                    .get(polled - 1)
+                    .copied()
+                    .unwrap_or(PollFlags::empty())
+            } else {
+                PollFlags::empty()
+            };
+            let step = if !ready.is_empty() {
+                self.conns[i].advance(ctx, &mut effect)
+            } else if now >= self.conns[i].deadline {
+                self.conns[i].expire(ctx, &mut effect)
+            } else {
+                Step::Keep
+            };
+            match step {
+                Step::Keep => i += 1,
+                Step::Close => {
+                    self.conns.remove(i);
+                }
+            }
+        }
+        let listener_ready = revents.first().is_some_and(|r| !r.is_empty());
+        if accepting && listener_ready {
+            if accept_all(&self.listener, self.tls.as_deref(), &mut self.conns) {
+                self.accept_paused_until = None;
+            } else {
+                self.accept_paused_until = Some(Instant::now() + Duration::from_millis(500));
+            }
+        }
+        effect
     }
 }
 
 /// A client socket, plain or TLS.
 enum Io {
     Plain(TcpStream),
-    Handshake(MidHandshakeSslStream<TcpStream>),
-    Tls(SslStream<TcpStream>),
-    Closed,
+    Tls(Box<dyn tls::Stream>),
 }
 
 impl Io {
     fn tcp(&self) -> Option<&TcpStream> {
         match self {
             Io::Plain(s) => Some(s),
-            Io::Handshake(m) => Some(m.get_ref()),
-            Io::Tls(s) => Some(s.get_ref()),
-            Io::Closed => None,
+            Io::Tls(s) => s.tcp(),
         }
     }
 
@@ -194,7 +216,6 @@ impl Io {
         match self {
             Io::Plain(s) => s.read(buf),
             Io::Tls(s) => s.read(buf),
-            _ => Err(ErrorKind::WouldBlock.into()),
         }
     }
 
@@ -202,14 +223,13 @@ impl Io {
         match self {
             Io::Plain(s) => s.write(buf),
             Io::Tls(s) => s.write(buf),
-            _ => Err(ErrorKind::WouldBlock.into()),
         }
     }
 
     /// Ends our sending side (TLS close_notify first), best effort.
     fn shutdown_write(&mut self) {
         if let Io::Tls(s) = self {
-            let _ = s.shutdown();
+            s.close_notify();
         }
         if let Some(t) = self.tcp() {
             let _ = t.shutdown(Shutdown::Write);
@@ -252,8 +272,8 @@ enum Step {
 impl Conn {
     fn new(io: Io, peer: IpAddr) -> Conn {
         let phase = match io {
-            Io::Handshake(_) => Phase::Handshake,
-            _ => Phase::Reading,
+            Io::Tls(_) => Phase::Handshake,
+            Io::Plain(_) => Phase::Reading,
         };
         Conn {
             io,
@@ -330,24 +350,21 @@ impl Conn {
     }
 
     /// Moves the connection as far as the socket allows.
-    fn advance(&mut self, ctx: &Mutex<Context>) -> Step {
+    fn advance(&mut self, ctx: &Context, effect: &mut Effect) -> Step {
         loop {
             match self.phase {
                 Phase::Handshake => {
-                    let Io::Handshake(mid) = std::mem::replace(&mut self.io, Io::Closed) else {
-                        return Step::Close;
+                    let Io::Tls(stream) = &mut self.io else {
+                        self.phase = Phase::Reading;
+                        continue;
                     };
-                    match mid.handshake() {
-                        Ok(s) => {
-                            self.io = Io::Tls(s);
-                            self.phase = Phase::Reading;
-                        }
-                        Err(HandshakeError::WouldBlock(m)) => {
-                            self.want_write = m.error().code() == ErrorCode::WANT_WRITE;
-                            self.io = Io::Handshake(m);
+                    match stream.handshake() {
+                        Handshake::Done => self.phase = Phase::Reading,
+                        h @ (Handshake::WantRead | Handshake::WantWrite) => {
+                            self.want_write = h == Handshake::WantWrite;
                             return Step::Keep;
                         }
-                        Err(e) => {
+                        Handshake::Failed(e) => {
                             log::debug!("[http server] {}: TLS handshake failed: {e}", self.peer);
                             return Step::Close;
                         }
@@ -357,10 +374,7 @@ impl Conn {
                     match request::parse(&self.inbuf) {
                         Parse::Done(head, used) => {
                             self.inbuf.drain(..used);
-                            let (response, effect) = match ctx.lock() {
-                                Ok(c) => routes::route(&head, self.peer, &c),
-                                Err(_) => (Response::text(500, "internal error\n"), Effect::None),
-                            };
+                            let (response, wanted) = routes::route(&head, self.peer, ctx);
                             // The path only: a query may hold the DEVICEID.
                             log::debug!(
                                 "[http server] {} {} {}: {}",
@@ -369,8 +383,8 @@ impl Conn {
                                 head.target.split('?').next().unwrap_or(""),
                                 response.status
                             );
-                            if effect == Effect::RunNow {
-                                signals::notify(signals::RUN_NOW);
+                            if wanted == Effect::RunNow {
+                                *effect = Effect::RunNow;
                             }
                             self.respond(Some(&head), response);
                             continue;
@@ -454,11 +468,11 @@ impl Conn {
     }
 
     /// The deadline passed: answer `408` to a half-sent head, else close.
-    fn expire(&mut self, ctx: &Mutex<Context>) -> Step {
+    fn expire(&mut self, ctx: &Context, effect: &mut Effect) -> Step {
         if self.phase == Phase::Reading && !self.inbuf.is_empty() {
             self.inbuf.clear();
             self.refuse(408, "request head not received in time");
-            return self.advance(ctx);
+            return self.advance(ctx, effect);
         }
         Step::Close
     }
@@ -472,7 +486,11 @@ fn turn_away(mut sock: TcpStream) {
     let _ = sock.shutdown(Shutdown::Write);
 }
 
-fn accept_all(listener: &TcpListener, tls: Option<&SslAcceptor>, conns: &mut Vec<Conn>) -> bool {
+fn accept_all(
+    listener: &TcpListener,
+    tls: Option<&dyn tls::Acceptor>,
+    conns: &mut Vec<Conn>,
+) -> bool {
     loop {
         let (sock, addr) = match listener.accept() {
             Ok(a) => a,
@@ -513,99 +531,10 @@ fn accept_all(listener: &TcpListener, tls: Option<&SslAcceptor>, conns: &mut Vec
         let io = match tls {
             None => Io::Plain(sock),
             Some(acceptor) => match acceptor.accept(sock) {
-                Ok(s) => Io::Tls(s),
-                Err(HandshakeError::WouldBlock(m)) => Io::Handshake(m),
-                Err(_) => continue,
+                Some(s) => Io::Tls(s),
+                None => continue,
             },
         };
         conns.push(Conn::new(io, peer));
-    }
-}
-
-/// The server thread's loop.
-fn serve(listener: TcpListener, tls: Option<SslAcceptor>, stop: OwnedFd, ctx: Arc<Mutex<Context>>) {
-    let mut conns: Vec<Conn> = Vec::new();
-    let mut accept_paused_until: Option<Instant> = None;
-    loop {
-        let now = Instant::now();
-        let accepting = accept_paused_until.is_none_or(|t| now >= t);
-        let mut timeout = conns
-            .iter()
-            .map(|c| c.deadline.saturating_duration_since(now))
-            .min();
-        if let Some(t) = accept_paused_until.filter(|_| !accepting) {
-            let left = t.saturating_duration_since(now);
-            timeout = Some(timeout.map_or(left, |x| x.min(left)));
-        }
-        let ready: Vec<PollFlags> = {
-            let mut fds = Vec::with_capacity(conns.len() + 2);
-            fds.push(PollFd::new(stop.as_fd(), PollFlags::POLLIN));
-            fds.push(PollFd::new(
-                listener.as_fd(),
-                if accepting {
-                    PollFlags::POLLIN
-                } else {
-                    PollFlags::empty()
-                },
-            ));
-            for c in &conns {
-                if let Some(fd) = c.fd() {
-                    fds.push(PollFd::new(fd, c.interest()));
-                }
-            }
-            let ms = match timeout {
-                // Round up so a deadline is not polled for in a busy loop.
-                Some(d) => PollTimeout::try_from((d.as_millis() + 1).min(60_000) as i32)
-                    .unwrap_or(PollTimeout::MAX),
-                None => PollTimeout::NONE,
-            };
-            match poll(&mut fds, ms) {
-                Ok(_) => {}
-                Err(nix::errno::Errno::EINTR) => continue,
-                Err(e) => {
-                    log::error!("[http server] poll failed: {e}; HTTP interface stopped");
-                    return;
-                }
-            }
-            fds.iter()
-                .map(|f| f.revents().unwrap_or(PollFlags::empty()))
-                .collect()
-        };
-        if !ready[0].is_empty() {
-            return;
-        }
-        // Connections first (indices match the vector as it was polled), then new ones.
-        let mut i = 0;
-        let mut polled = 2;
-        let now = Instant::now();
-        while i < conns.len() {
-            let revents = if conns[i].fd().is_some() {
-                polled += 1;
-                ready.get(polled - 1).copied().unwrap_or(PollFlags::empty())
-            } else {
-                PollFlags::empty()
-            };
-            let step = if !revents.is_empty() {
-                conns[i].advance(&ctx)
-            } else if now >= conns[i].deadline {
-                conns[i].expire(&ctx)
-            } else {
-                Step::Keep
-            };
-            match step {
-                Step::Keep => i += 1,
-                Step::Close => {
-                    conns.remove(i);
-                }
-            }
-        }
-        if accepting && !ready[1].is_empty() {
-            let tls = tls.as_ref();
-            if accept_all(&listener, tls, &mut conns) {
-                accept_paused_until = None;
-            } else {
-                accept_paused_until = Some(Instant::now() + Duration::from_millis(500));
-            }
-        }
     }
 }

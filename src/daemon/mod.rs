@@ -4,31 +4,38 @@
 //! whatever an inventory allocates goes back to the system when the child exits, and
 //! the parent stays at its start-up size.
 //!
-//! Two threads. The main thread (this module) owns the schedule: it runs the due targets
-//! one task at a time, blocking in `runner::run_task` while a child works, and otherwise
-//! sleeps in `poll(2)` on the wake-up pipe until the next scheduled run (see `signals`):
-//! no periodic tick, so an idle daemon uses no CPU. The HTTP thread (`httpd`) answers
-//! clients at any time — including `/status` while a task runs — from a small shared
-//! [`Context`] the main thread updates (status, DEVICEID, trust list, next runs); `/now`
-//! sets a flag and writes to the same wake-up pipe. Running tasks from the main thread
-//! keeps the parent a plain sequential program (one child at a time, signals handled in
-//! one place) while the listener never waits for a task.
+//! One thread, one loop. The daemon sleeps in a single `poll(2)` on everything that can
+//! need it: the wake-up pipe of its signal handlers (`signals`), the HTTP sockets
+//! (`httpd`), and the report pipe of the task child at work, with the next deadline as
+//! timeout (next scheduled run, an HTTP connection's time limit, the child's limit). No
+//! periodic tick, so an idle daemon uses no CPU. Due targets run one task at a time; while
+//! a child works the loop goes on answering HTTP (`/status` says `running task X`) from
+//! the [`Context`] it keeps current, and `/now` simply marks every target due.
+//!
+//! Every task child executes the agent binary afresh (`runner::Start::Exec`): it starts
+//! with a clean address space and none of the parent's sockets. So the parent itself can be
+//! the lean `ocsinventory-agent-daemon` binary, without the tasks' code or OpenSSL
+//! (see `lean`).
 //!
 //! With `--debug` every decision is logged: what is due, why the loop woke up, how long
 //! it sleeps, when each target runs next.
 
 pub mod detach;
 pub mod httpd;
+pub mod lean;
 pub mod request;
 pub mod routes;
 pub mod schedule;
 pub mod shared_files;
 pub mod signals;
+pub mod tls;
 
+use std::collections::VecDeque;
 use std::net::{IpAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
 use crate::agent::cli::Cli;
 use crate::agent::config::{Config, Origin};
@@ -38,7 +45,7 @@ use crate::agent::trust::TrustEntry;
 use crate::agent::{run, state};
 use crate::task;
 
-pub use routes::Context;
+pub use routes::{Context, Effect};
 use schedule::Schedule;
 
 /// Options holding paths, made absolute before the daemon leaves its directory for `/`.
@@ -102,17 +109,41 @@ fn resolve_servers(config: &Config) -> Vec<IpAddr> {
     out
 }
 
+/// What the binary gives the daemon: how to make HTTPS, and which binary task children
+/// execute.
+#[derive(Clone, Debug)]
+pub struct Equipment {
+    /// `None` in the lean daemon binary, which links no TLS library.
+    pub tls: Option<tls::Setup>,
+    /// The full agent binary, executed in task mode for every task.
+    pub agent_binary: PathBuf,
+}
+
 struct Daemon {
     cli: Cli,
     base: PathBuf,
     config: Config,
     schedules: Vec<Schedule>,
-    ctx: Arc<Mutex<Context>>,
+    /// What the HTTP interface answers from; kept current by the loop.
+    ctx: Context,
     httpd: Option<httpd::Httpd>,
+    equipment: Equipment,
+    /// The target whose tasks run now.
+    running: Option<Running>,
+    /// SIGHUP came while a task was running.
+    reload_pending: bool,
+}
+
+/// A target being served: its remaining tasks and the child at work.
+struct Running {
+    index: usize,
+    tasks: VecDeque<&'static str>,
+    child: Option<(&'static str, runner::Child)>,
+    ok: bool,
 }
 
 /// Runs the daemon until SIGTERM/SIGINT; returns the exit code.
-pub fn run(cli: &Cli, config: Config) -> i32 {
+pub fn run(cli: &Cli, config: Config, equipment: Equipment) -> i32 {
     let base = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let cli = Cli {
         action: cli.action.clone(),
@@ -184,11 +215,14 @@ pub fn run(cli: &Cli, config: Config) -> i32 {
         base,
         config,
         schedules,
-        ctx: Arc::new(Mutex::new(Context {
+        ctx: Context {
             status: "waiting".into(),
             ..Context::default()
-        })),
+        },
         httpd: None,
+        equipment,
+        running: None,
+        reload_pending: false,
     };
     let host = nix::unistd::gethostname()
         .map(|h| h.to_string_lossy().into_owned())
@@ -207,99 +241,237 @@ pub fn run(cli: &Cli, config: Config) -> i32 {
         daemon.schedules.len()
     );
     daemon.main_loop(&wake);
-    if let Some(h) = daemon.httpd.take() {
-        h.stop();
-    }
+    daemon.httpd = None;
     log::info!("daemon stopped");
     drop(pidfile);
     0
 }
 
 impl Daemon {
+    /// The one loop: waits in `poll(2)` for a signal, an HTTP client, the running task's
+    /// report or the next scheduled run — whichever comes first.
     fn main_loop(&mut self, wake: &signals::Wake) {
         loop {
             let events = signals::take();
             if events & signals::TERM != 0 {
                 log::info!("stopping on signal");
+                self.stop_running();
                 return;
             }
             if events & signals::HUP != 0 {
-                self.reload();
+                if self.running.is_some() {
+                    log::info!("SIGHUP: the configuration is reloaded when the running task ends");
+                    self.reload_pending = true;
+                } else {
+                    self.reload();
+                }
             }
             if events & signals::RUN_NOW != 0 {
-                log::info!("running every target now");
-                self.schedules.iter_mut().for_each(Schedule::run_now);
+                self.run_all_now("SIGUSR1");
             }
-            let now = Instant::now();
-            if let Some(i) = self.schedules.iter().position(|s| s.is_due(now)) {
-                log::debug!("{} is due", self.schedules[i].target.label());
-                self.run_target(i);
-                continue;
+            if self.running.is_none() {
+                if self.reload_pending {
+                    self.reload_pending = false;
+                    self.reload();
+                }
+                let now = Instant::now();
+                if let Some(i) = self.schedules.iter().position(|s| s.is_due(now)) {
+                    log::debug!("{} is due", self.schedules[i].target.label());
+                    self.start_target(i);
+                    continue;
+                }
             }
-            let next = self.schedules.iter().map(|s| s.next_run).min();
-            let wait = next.map(|n| n.saturating_duration_since(now));
+            self.wait_and_serve(wake);
+        }
+    }
+
+    /// One `poll(2)`, then whatever it found: the task's report, HTTP clients, timeouts.
+    fn wait_and_serve(&mut self, wake: &signals::Wake) {
+        let now = Instant::now();
+        let child = self.running.as_ref().and_then(|r| r.child.as_ref());
+        let mut deadline = match child {
+            Some((_, c)) => Some(c.deadline()),
+            None => self.schedules.iter().map(|s| s.next_run).min(),
+        };
+        if let Some(h) = &self.httpd {
+            deadline = match (deadline, h.next_deadline()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        let mut fds = vec![PollFd::new(wake.fd(), PollFlags::POLLIN)];
+        if let Some((_, c)) = child {
+            fds.push(PollFd::new(c.fd(), PollFlags::POLLIN));
+        }
+        let first_http = fds.len();
+        if let Some(h) = &self.httpd {
+            h.register(&mut fds, now);
+        }
+        let wait = deadline.map(|d| d.saturating_duration_since(now));
+        if child.is_none()
+            && self
+                .httpd
+                .as_ref()
+                .is_none_or(|h| h.next_deadline().is_none())
+        {
             log::debug!(
                 "sleeping {} s until the next run, a signal or an HTTP request",
                 wait.map_or(u64::MAX, |w| w.as_secs())
             );
-            wake.wait(wait);
-            log::debug!("woken up");
+        }
+        let timeout = match wait {
+            // Round up so a deadline is not polled for in a busy loop.
+            Some(d) => {
+                PollTimeout::try_from(d.as_millis().saturating_add(1).min(i32::MAX as u128) as i32)
+                    .unwrap_or(PollTimeout::MAX)
+            }
+            None => PollTimeout::NONE,
+        };
+        let revents: Vec<PollFlags> = match poll(&mut fds, timeout) {
+            Ok(_) => fds
+                .iter()
+                .map(|f| f.revents().unwrap_or(PollFlags::empty()))
+                .collect(),
+            // A signal: its bit is pending, the loop takes it.
+            Err(nix::errno::Errno::EINTR) => return,
+            Err(e) => {
+                log::error!("poll failed: {e}");
+                std::thread::sleep(Duration::from_millis(100));
+                return;
+            }
+        };
+        drop(fds);
+        if !revents[0].is_empty() {
+            wake.drain();
+        }
+        if self.running.as_ref().is_some_and(|r| r.child.is_some()) {
+            let ready = !revents[1].is_empty();
+            self.check_child(ready);
+        }
+        let ctx = &self.ctx;
+        let effect = match self.httpd.as_mut() {
+            Some(h) => h.handle(&revents[first_http..], ctx),
+            None => Effect::None,
+        };
+        if effect == Effect::RunNow {
+            self.run_all_now("an HTTP request");
         }
     }
 
-    fn set_status(&self, status: String) {
-        if let Ok(mut c) = self.ctx.lock() {
-            c.status = status;
-        }
+    fn run_all_now(&mut self, why: &str) {
+        log::info!("running every target now ({why})");
+        self.schedules.iter_mut().for_each(Schedule::run_now);
     }
 
-    /// Runs the planned tasks of target `i`, one child at a time, then reschedules it.
-    fn run_target(&mut self, i: usize) {
+    /// Starts the planned tasks of target `i`, one child at a time.
+    fn start_target(&mut self, i: usize) {
         let target = self.schedules[i].target.clone();
-        let mut ok = true;
-        let tasks = task::planned(&self.config, &target);
+        let tasks: VecDeque<&'static str> = task::planned(&self.config, &target).into();
         if tasks.is_empty() {
             log::warn!("no task to run for {}", target.label());
         }
-        for name in tasks {
-            if signals::peek() & signals::TERM != 0 {
-                break;
-            }
-            self.set_status(format!("running task {name}"));
+        self.running = Some(Running {
+            index: i,
+            tasks,
+            child: None,
+            ok: true,
+        });
+        self.next_task();
+    }
+
+    /// Starts the next task of the running target, or ends the run when none is left.
+    fn next_task(&mut self) {
+        let Some(run) = self.running.as_mut() else {
+            return;
+        };
+        let target = self.schedules[run.index].target.clone();
+        while let Some(name) = run.tasks.pop_front() {
+            self.ctx.status = format!("running task {name}");
             log::info!("running task {name} for {}", target.label());
             let limits = Limits::from_config(&self.config);
-            match runner::run_task(name, &target, &self.config, limits) {
-                Ok(report) => {
-                    log::info!(
-                        "task {name} for {}: {}",
-                        target.label(),
-                        report.get("message").unwrap_or("done")
-                    );
-                }
-                Err(_) if signals::peek() & signals::TERM != 0 => {
-                    log::info!("task {name} stopped: the daemon is stopping");
-                    ok = false;
+            let start = runner::Start::Exec(&self.equipment.agent_binary);
+            match runner::Child::spawn(start, name, &target, &self.config, limits) {
+                Ok(child) => {
+                    run.child = Some((name, child));
+                    return;
                 }
                 Err(why) => {
-                    log::error!("task {name} for {} {why}", target.label());
-                    ok = false;
+                    log::error!("task {name} for {} could not start: {why}", target.label());
+                    run.ok = false;
                 }
             }
         }
-        self.set_status("waiting".into());
+        self.end_target();
+    }
+
+    /// Reads the running child's report; when it is complete (or the child is past its
+    /// deadline), collects the child and moves to the next task.
+    fn check_child(&mut self, readable: bool) {
+        let Some(run) = self.running.as_mut() else {
+            return;
+        };
+        let Some((_, child)) = run.child.as_mut() else {
+            return;
+        };
+        let done = readable && child.read_ready();
+        if !done && Instant::now() < child.deadline() {
+            return;
+        }
+        let Some((name, child)) = run.child.take() else {
+            return;
+        };
+        let label = self.schedules[run.index].target.label();
+        match child.finish() {
+            Ok(report) => log::info!(
+                "task {name} for {label}: {}",
+                report.get("message").unwrap_or("done")
+            ),
+            Err(why) => {
+                log::error!("task {name} for {label} {why}");
+                run.ok = false;
+            }
+        }
+        self.next_task();
+    }
+
+    /// Reschedules the target that just ran and goes back to waiting.
+    fn end_target(&mut self) {
+        let Some(run) = self.running.take() else {
+            return;
+        };
+        self.ctx.status = "waiting".into();
         runner::reap();
-        self.schedules[i].after_run(&self.config, ok);
+        let i = run.index;
+        self.schedules[i].after_run(&self.config, run.ok);
         log::debug!(
             "next run of {} at {}",
-            target.label(),
+            self.schedules[i].target.label(),
             self.schedules[i].next_run_text()
         );
         self.refresh_context();
     }
 
-    /// Copies what the HTTP thread needs into the shared context; server hosts are
-    /// resolved again (at start, after each run, on reload).
-    fn refresh_context(&self) {
+    /// On SIGTERM: the signal handler already told the child to stop (SIGALRM); give it a
+    /// moment to end, then collect it.
+    fn stop_running(&mut self) {
+        let Some(run) = self.running.take() else {
+            return;
+        };
+        if let Some((name, mut child)) = run.child {
+            let until = Instant::now() + Duration::from_secs(2);
+            while !child.read_ready() && Instant::now() < until {
+                let mut fds = [PollFd::new(child.fd(), PollFlags::POLLIN)];
+                let _ = poll(&mut fds, PollTimeout::from(100u8));
+            }
+            let _ = child.finish();
+            log::info!("task {name} stopped: the daemon is stopping");
+        }
+        self.ctx.status = "waiting".into();
+    }
+
+    /// Updates what the HTTP interface answers from; server hosts are resolved again (at
+    /// start, after each run, on reload).
+    fn refresh_context(&mut self) {
         let vardir = state::vardir(&self.config).unwrap_or_default();
         let deviceid = state::read_kv(&vardir.join("agent.state"))
             .remove("deviceid")
@@ -316,14 +488,13 @@ impl Daemon {
             .iter()
             .map(|s| (s.target.label(), s.next_run_text()))
             .collect();
-        if let Ok(mut c) = self.ctx.lock() {
-            c.vardir = vardir;
-            c.logfile = self.config.text("logfile").map(PathBuf::from);
-            c.deviceid = deviceid;
-            c.trust = trust;
-            c.server_addrs = addrs;
-            c.schedule = schedule;
-        }
+        let c = &mut self.ctx;
+        c.vardir = vardir;
+        c.logfile = self.config.text("logfile").map(PathBuf::from);
+        c.deviceid = deviceid;
+        c.trust = trust;
+        c.server_addrs = addrs;
+        c.schedule = schedule;
     }
 
     fn start_httpd(&mut self) -> Result<(), String> {
@@ -331,7 +502,7 @@ impl Daemon {
             log::info!("HTTP interface disabled (no-httpd)");
             return Ok(());
         };
-        let h = httpd::Httpd::start(settings, self.ctx.clone())?;
+        let h = httpd::Httpd::start(settings, self.equipment.tls)?;
         log::info!(
             "HTTP{} interface listening on {}",
             if h.settings.is_tls() { "S" } else { "" },
@@ -367,6 +538,12 @@ impl Daemon {
                 return;
             }
         };
+        if new_settings.as_ref().is_some_and(|s| s.is_tls()) && self.equipment.tls.is_none() {
+            log::error!(
+                "configuration not reloaded: HTTPS (ssl-cert-file) needs a restart of the daemon"
+            );
+            return;
+        }
         for key in ["logfile", "logger", "debug", "pidfile"] {
             if config.get(key) != self.config.get(key) {
                 log::warn!("a change of '{key}' takes effect when the daemon restarts");
@@ -384,9 +561,8 @@ impl Daemon {
         let current = self.httpd.as_ref().map(|h| h.settings.clone());
         // A TLS interface restarts anyway: the certificate may have been renewed.
         if current != new_settings || new_settings.as_ref().is_some_and(|s| s.is_tls()) {
-            if let Some(h) = self.httpd.take() {
-                h.stop();
-            }
+            // The old socket must be closed before the new one binds the same port.
+            self.httpd = None;
             if let Err(e) = self.start_httpd() {
                 log::error!("{e}");
             }

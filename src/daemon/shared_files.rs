@@ -18,6 +18,8 @@ use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 
+use sha2::Digest;
+
 /// Why a file is not served.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -71,7 +73,7 @@ pub fn is_sha512(text: &str) -> bool {
 }
 
 fn sha512_hex(file: &mut File) -> Option<String> {
-    let mut hasher = openssl::sha::Sha512::new();
+    let mut hasher = sha2::Sha512::new();
     let mut buf = [0u8; 8192];
     loop {
         match file.read(&mut buf) {
@@ -81,7 +83,13 @@ fn sha512_hex(file: &mut File) -> Option<String> {
             Err(_) => return None,
         }
     }
-    Some(hasher.finish().iter().map(|b| format!("{b:02x}")).collect())
+    Some(
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
 }
 
 /// The Deploy part with this SHA-512, from any target's shared datastore in `vardir`.

@@ -1,8 +1,8 @@
 //! Signals and wake-ups of the parent loop: the self-pipe trick.
 //!
-//! The parent sleeps in `poll(2)` on the read end of a pipe, with the time left until the
-//! next scheduled run as timeout. Anything that needs it awake — a signal handler, the
-//! HTTP thread after `/now` — sets a bit in [`PENDING`] and writes one byte to the pipe;
+//! The parent sleeps in `poll(2)` on the read end of a pipe (beside its HTTP sockets and
+//! the running task's report), with the time left until the next scheduled run as
+//! timeout. A signal handler sets a bit in [`PENDING`] and writes one byte to the pipe;
 //! both are async-signal-safe. So the idle daemon makes no system call at all until
 //! something happens.
 //!
@@ -16,12 +16,10 @@
 //! handler first kills the external command running at that moment (commands have their
 //! own process groups), then the task dies (see `agent::runner`).
 
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
-use std::time::Duration;
 
 use nix::fcntl::OFlag;
-use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
 use nix::unistd::Pid;
 
@@ -43,7 +41,7 @@ pub struct Wake {
     _write: OwnedFd,
 }
 
-/// Asks the parent loop for `bits`, from any thread or a signal handler.
+/// Asks the parent loop for `bits` (async-signal-safe).
 pub fn notify(bits: u32) {
     PENDING.fetch_or(bits, Ordering::SeqCst);
     let fd = WAKE_FD.load(Ordering::SeqCst);
@@ -108,25 +106,13 @@ pub fn install() -> Result<Wake, String> {
 }
 
 impl Wake {
-    /// Sleeps until a wake-up or `timeout` (`None`: until a wake-up), then empties the pipe.
-    pub fn wait(&self, timeout: Option<Duration>) {
-        if peek() != 0 {
-            self.drain();
-            return;
-        }
-        let ms = match timeout {
-            Some(d) => {
-                PollTimeout::try_from(d.as_millis().saturating_add(1).min(i32::MAX as u128) as i32)
-                    .unwrap_or(PollTimeout::MAX)
-            }
-            None => PollTimeout::NONE,
-        };
-        let mut fds = [PollFd::new(self.read.as_fd(), PollFlags::POLLIN)];
-        let _ = poll(&mut fds, ms);
-        self.drain();
+    /// The read end, for the daemon loop's `poll(2)`.
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.read.as_fd()
     }
 
-    fn drain(&self) {
+    /// Empties the pipe (the pending bits say what happened).
+    pub fn drain(&self) {
         let mut buf = [0u8; 64];
         while matches!(nix::unistd::read(self.read.as_raw_fd(), &mut buf), Ok(n) if n > 0) {}
     }
