@@ -177,6 +177,22 @@ fn parse_answer(answer: &[u8]) -> (u16, Vec<u8>) {
     (status, answer[split + 4..].to_vec())
 }
 
+/// The parent's executable, thread count and mapped files (Linux `/proc`).
+fn parent_process(pid: u32) -> (String, usize, String) {
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe"))
+        .unwrap()
+        .display()
+        .to_string();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let threads = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap();
+    (exe, threads, maps)
+}
+
 fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     raw(
         port,
@@ -290,6 +306,74 @@ fn wakeup_runs_the_targets() {
         d.runs() == 3
     });
     assert!(d.log().contains("run requested by 127.0.0.1"));
+    assert_eq!(d.stop(), 0);
+}
+
+#[test]
+fn the_parent_is_lean_single_threaded_and_runs_tasks_in_fresh_processes() {
+    let d = Daemon::start("lean", &["--httpd-trust", "127.0.0.1"]);
+    wait_for("the first run", Duration::from_secs(30), || d.runs() == 1);
+    d.wait_idle();
+    let (exe, threads, maps) = parent_process(d.pid());
+    assert!(
+        exe.ends_with("/ocsinventory-agent-daemon"),
+        "the lean binary is the parent: {exe}"
+    );
+    assert_eq!(threads, 1, "one thread serves HTTP, signals and the tasks");
+    assert!(
+        !maps.contains("libssl") && !maps.contains("libcrypto"),
+        "no TLS library in the plain-HTTP parent:\n{maps}"
+    );
+    // Tasks still run (they execute the full binary), and come back on /now.
+    assert_eq!(d.get("/now").0, 200);
+    wait_for("a run after /now", Duration::from_secs(30), || {
+        d.runs() == 2
+    });
+    assert!(
+        d.log().contains("[Inventory][INFO] inventory of"),
+        "{}",
+        d.log()
+    );
+    assert_eq!(d.stop(), 0);
+}
+
+#[test]
+fn cors_lets_the_servers_pages_call_now() {
+    // A server target (never reached: its first contact is far away).
+    let d = Daemon::start(
+        "cors",
+        &[
+            "--server",
+            "https://glpi.example:443/front/inventory.php",
+            "--delaytime",
+            "86400",
+        ],
+    );
+    let preflight = |origin: &str| {
+        let mut s = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let req = format!(
+            "OPTIONS /now HTTP/1.1\r\nHost: x\r\nOrigin: {origin}\r\n\
+             Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    let ok = preflight("https://glpi.example");
+    assert!(ok.starts_with("HTTP/1.1 204"), "{ok}");
+    assert!(
+        ok.contains("Access-Control-Allow-Origin: https://glpi.example\r\n"),
+        "{ok}"
+    );
+    assert!(
+        ok.contains("Access-Control-Allow-Methods: GET, OPTIONS"),
+        "{ok}"
+    );
+    let other = preflight("https://elsewhere.example");
+    assert!(other.starts_with("HTTP/1.1 204"), "{other}");
+    assert!(!other.contains("Access-Control-Allow-Origin"), "{other}");
     assert_eq!(d.stop(), 0);
 }
 
@@ -446,6 +530,17 @@ fn sighup_reloads_the_configuration_and_reopens_the_log() {
         d.log().contains("configuration not reloaded")
     });
     assert_eq!(d.get("/status").0, 200);
+    // HTTPS needs the full binary: the lean parent refuses it until a restart.
+    std::fs::write(
+        &conf,
+        "httpd-trust = 127.0.0.1\nssl-cert-file = /x.pem\nssl-key-file = /x.key\n",
+    )
+    .unwrap();
+    signal(d.pid(), "HUP");
+    wait_for("the HTTPS refusal", Duration::from_secs(10), || {
+        d.log().contains("HTTPS (ssl-cert-file) needs a restart")
+    });
+    assert_eq!(d.get("/now").0, 200);
     assert_eq!(d.stop(), 0);
 }
 
@@ -610,6 +705,12 @@ fn https_interface() {
     let (c, k) = (cert.display().to_string(), key.display().to_string());
     let d = Daemon::start_in(dir, &["--ssl-cert-file", &c, "--ssl-key-file", &k], &[]);
     assert!(d.log().contains("HTTPS interface listening on 127.0.0.1"));
+    let (exe, threads, _) = parent_process(d.pid());
+    assert!(
+        exe.ends_with("/ocsinventory-agent"),
+        "TLS needs the full binary: {exe}"
+    );
+    assert_eq!(threads, 1);
     // A client that connects and never starts the handshake blocks nobody.
     let _silent = TcpStream::connect(("127.0.0.1", d.port)).unwrap();
     let (status, body) = tls_get(d.port, &cert, "/status");

@@ -92,6 +92,25 @@ pub fn server_url(raw: &str) -> Result<String, String> {
     }
 }
 
+/// The web origin of a server URL, as a browser sends it in `Origin:`
+/// (`scheme://host[:port]`, lower case, without user info or the scheme's default port).
+pub fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let default = match scheme.as_str() {
+        "http" => ":80",
+        "https" => ":443",
+        _ => return None,
+    };
+    let host_port = host_port.strip_suffix(default).unwrap_or(host_port);
+    if host_port.is_empty() {
+        return None;
+    }
+    Some(format!("{scheme}://{}", host_port.to_ascii_lowercase()))
+}
+
 /// The state directory of a server target: the URL with `/` turned into `_`, as the
 /// OCS Unix agent names it.
 pub fn server_dir(vardir: &Path, url: &str) -> PathBuf {
@@ -119,6 +138,21 @@ mod tests {
         assert_eq!(server_url("h/glpi/").unwrap(), "http://h/glpi/");
         assert!(server_url("ftp://h/").is_err());
         assert!(server_url("http:///x").is_err());
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin("https://GLPI.example:443/front/inventory.php").as_deref(),
+            Some("https://glpi.example")
+        );
+        assert_eq!(
+            origin("http://u:p@h:8080/ocsinventory").as_deref(),
+            Some("http://h:8080")
+        );
+        assert_eq!(origin("http://[::1]:80/x").as_deref(), Some("http://[::1]"));
+        assert_eq!(origin("ftp://h/x"), None);
+        assert_eq!(origin("no url"), None);
     }
 
     #[test]

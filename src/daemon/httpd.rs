@@ -328,6 +328,10 @@ impl Conn {
         if let Some(allow) = response.allow {
             text.push_str(&format!("Allow: {allow}\r\n"));
         }
+        for (name, value) in &response.headers {
+            // Values come from our own tables or a checked request header: no CR/LF.
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
         text.push_str("\r\n");
         self.out = text.into_bytes();
         self.out_pos = 0;

@@ -483,6 +483,13 @@ impl Daemon {
             .filter_map(|t| TrustEntry::parse(t).ok())
             .collect();
         let addrs = resolve_servers(&self.config);
+        let origins = target::targets(&self.config)
+            .iter()
+            .filter_map(|t| match t {
+                Target::Server(url) => target::origin(url),
+                Target::Local(_) => None,
+            })
+            .collect();
         let schedule = self
             .schedules
             .iter()
@@ -494,6 +501,7 @@ impl Daemon {
         c.deviceid = deviceid;
         c.trust = trust;
         c.server_addrs = addrs;
+        c.server_origins = origins;
         c.schedule = schedule;
     }
 

@@ -21,6 +21,10 @@ pub struct Head {
     pub keep_alive: bool,
     /// The request announces a body (which this server never reads).
     pub has_body: bool,
+    /// `Origin:` (a browser's cross-origin request).
+    pub origin: Option<String>,
+    /// `Access-Control-Request-Method:` (a browser's CORS preflight).
+    pub cors_method: Option<String>,
 }
 
 /// The verdict on the bytes received so far.
@@ -96,6 +100,8 @@ pub fn parse(buf: &[u8]) -> Parse {
     };
     let mut keep_alive = http11;
     let mut has_body = false;
+    let mut origin = None;
+    let mut cors_method = None;
     for line in lines.filter(|l| !l.is_empty()) {
         if line.starts_with([' ', '\t']) {
             return Parse::Bad(400, "folded header line");
@@ -122,6 +128,10 @@ pub fn parse(buf: &[u8]) -> Parse {
             }
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             has_body = true;
+        } else if name.eq_ignore_ascii_case("origin") {
+            origin = Some(value.to_string());
+        } else if name.eq_ignore_ascii_case("access-control-request-method") {
+            cors_method = Some(value.to_string());
         }
     }
     Parse::Done(
@@ -131,6 +141,8 @@ pub fn parse(buf: &[u8]) -> Parse {
             http11,
             keep_alive,
             has_body,
+            origin,
+            cors_method,
         },
         start + used,
     )

@@ -4,7 +4,7 @@
 //! | path | answer |
 //! |---|---|
 //! | `/status` | `status: waiting` / `status: running task Inventory` (text/plain) |
-//! | `/now`, `/now/…`, `/?action=wakeup&deviceid=X` | runs every target now; 403 unless the client is trusted or X is our DEVICEID |
+//! | `/now`, `/now/…`, `/?action=wakeup&deviceid=X` | runs every target now; 403 unless the client is trusted or X is our DEVICEID; CORS for the server targets' web origins |
 //! | `/?action=download&file=ID/ID-N` | a file under `$VARDIR/shared`; 403 outside, 404 absent |
 //! | `/?action=log&deviceid=X` | the log file; 403 unless X is our DEVICEID |
 //! | `/deploy/getFile/<c1>/<c1c2>/<sha512>` | a Deploy part shared with peers |
@@ -28,6 +28,9 @@ pub struct Context {
     pub trust: Vec<TrustEntry>,
     /// Resolved addresses of the server targets' hosts (trusted too).
     pub server_addrs: Vec<IpAddr>,
+    /// Web origins of the server targets (`https://glpi.example`): a page of the server
+    /// may call `/now` from the browser.
+    pub server_origins: Vec<String>,
     /// `waiting` or `running task X`.
     pub status: String,
     /// Target label and its next run, as text, for the status page.
@@ -47,6 +50,8 @@ pub struct Response {
     pub body: Body,
     /// `Allow:` header value for 405 and OPTIONS.
     pub allow: Option<&'static str>,
+    /// More header lines (CORS).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Response {
@@ -56,6 +61,7 @@ impl Response {
             content_type: "text/plain; charset=utf-8",
             body: Body::Text(text.into()),
             allow: None,
+            headers: Vec::new(),
         }
     }
 
@@ -72,6 +78,7 @@ impl Response {
             content_type,
             body: Body::File(file, len),
             allow: None,
+            headers: Vec::new(),
         }
     }
 
@@ -120,6 +127,17 @@ impl Context {
         trust::is_trusted(&self.trust, client) || self.server_addrs.contains(&client)
     }
 
+    /// The server origin a request's `Origin:` names, when it is one of ours (the answer
+    /// repeats our own spelling, never the client's bytes).
+    fn allowed_origin(&self, head: &Head) -> Option<&str> {
+        let origin = head.origin.as_deref()?;
+        let normal = origin.trim_end_matches('/').to_ascii_lowercase();
+        self.server_origins
+            .iter()
+            .find(|o| **o == normal)
+            .map(String::as_str)
+    }
+
     fn is_our_deviceid(&self, given: Option<&str>) -> bool {
         match given {
             Some(id) if !self.deviceid.is_empty() => constant_time_eq(id, &self.deviceid),
@@ -140,6 +158,36 @@ pub fn route(head: &Head, client: IpAddr, ctx: &Context) -> (Response, Effect) {
     let Some(target) = split_target(&head.target) else {
         return (Response::text(400, "malformed request\n"), Effect::None);
     };
+    let is_now = target.path == "/now" || target.path.starts_with("/now/");
+    if is_now {
+        let (mut r, e) = if head.method == "OPTIONS" && head.cors_method.is_some() {
+            // A browser's preflight before calling /now from a server's page.
+            let mut r = Response::text(204, "");
+            r.headers
+                .push(("Access-Control-Allow-Methods", "GET, OPTIONS".into()));
+            r.headers.push(("Access-Control-Max-Age", "600".into()));
+            (r, Effect::None)
+        } else if head.method == "GET" || head.method == "HEAD" {
+            wakeup(client, ctx, target.param("deviceid"))
+        } else {
+            let mut r = Response::text(
+                if head.method == "OPTIONS" { 204 } else { 405 },
+                if head.method == "OPTIONS" {
+                    ""
+                } else {
+                    "method not allowed\n"
+                },
+            );
+            r.allow = Some("GET, HEAD, OPTIONS");
+            (r, Effect::None)
+        };
+        if let Some(origin) = ctx.allowed_origin(head) {
+            r.headers
+                .push(("Access-Control-Allow-Origin", origin.to_string()));
+        }
+        r.headers.push(("Vary", "Origin".into()));
+        return (r, e);
+    }
     match head.method.as_str() {
         "GET" | "HEAD" => {}
         "OPTIONS" => {
@@ -159,9 +207,6 @@ pub fn route(head: &Head, client: IpAddr, ctx: &Context) -> (Response, Effect) {
             Response::text(200, format!("status: {}", ctx.status)),
             Effect::None,
         );
-    }
-    if path == "/now" || path.starts_with("/now/") {
-        return wakeup(client, ctx, target.param("deviceid"));
     }
     if let Some(rest) = path.strip_prefix("/deploy/getFile/") {
         return (deploy(rest, ctx), Effect::None);
@@ -275,6 +320,8 @@ mod tests {
             http11: true,
             keep_alive: true,
             has_body: false,
+            origin: None,
+            cors_method: None,
         }
     }
 
@@ -283,6 +330,7 @@ mod tests {
             deviceid: "box-2026-01-02-03-04-05".into(),
             trust: vec![TrustEntry::parse("10.0.0.0/8").unwrap()],
             server_addrs: vec!["192.0.2.7".parse().unwrap()],
+            server_origins: vec!["https://glpi.example".into()],
             status: "waiting".into(),
             ..Context::default()
         }
@@ -328,6 +376,56 @@ mod tests {
             status_of("GET", "/deploy/getFile/a/ab/xyz", "10.1.1.1").0,
             404
         );
+    }
+
+    fn header<'a>(r: &'a Response, name: &str) -> Option<&'a str> {
+        r.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn cors_for_the_servers_pages_only() {
+        let mut h = head("OPTIONS", "/now");
+        h.origin = Some("https://GLPI.example".into());
+        h.cors_method = Some("GET".into());
+        let (r, e) = route(&h, "203.0.113.9".parse().unwrap(), &ctx());
+        assert_eq!((r.status, e), (204, Effect::None));
+        assert_eq!(
+            header(&r, "Access-Control-Allow-Origin"),
+            Some("https://glpi.example")
+        );
+        assert_eq!(
+            header(&r, "Access-Control-Allow-Methods"),
+            Some("GET, OPTIONS")
+        );
+
+        let mut h = head("GET", "/now");
+        h.origin = Some("https://glpi.example".into());
+        let (r, e) = route(&h, "10.1.1.1".parse().unwrap(), &ctx());
+        assert_eq!((r.status, e), (200, Effect::RunNow));
+        assert_eq!(
+            header(&r, "Access-Control-Allow-Origin"),
+            Some("https://glpi.example")
+        );
+
+        // Another site's page gets no CORS grant, and its run request still needs trust.
+        let mut h = head("GET", "/now");
+        h.origin = Some("https://evil.example".into());
+        let (r, e) = route(&h, "127.0.0.1".parse().unwrap(), &ctx());
+        assert_eq!((r.status, e), (403, Effect::None));
+        assert_eq!(header(&r, "Access-Control-Allow-Origin"), None);
+        let mut h = head("OPTIONS", "/now");
+        h.origin = Some("https://glpi.example.evil".into());
+        h.cors_method = Some("GET".into());
+        let (r, _) = route(&h, "127.0.0.1".parse().unwrap(), &ctx());
+        assert_eq!(header(&r, "Access-Control-Allow-Origin"), None);
+        // Other paths never grant CORS.
+        let mut h = head("GET", "/status");
+        h.origin = Some("https://glpi.example".into());
+        let (r, _) = route(&h, "10.1.1.1".parse().unwrap(), &ctx());
+        assert_eq!(header(&r, "Access-Control-Allow-Origin"), None);
     }
 
     #[test]
