@@ -30,12 +30,15 @@ bench: build
 
 # ---- daemon: install, bench-daemon ----------------------------------------------
 # make install PREFIX=/usr DESTDIR=/tmp/pkg   (GNU make; gmake on FreeBSD)
-# Installs the binary, the man page, agent.cfg (never over an existing one), the
+# Installs the binary (and the lean daemon parent in LIBEXECDIR, where
+# `ocsinventory-agent --daemon` looks for it: ../libexec/ocsinventory-agent from BINDIR),
+# the man page, agent.cfg (never over an existing one), the
 # service files of the running system (systemd unit + init.d script on Linux, rc.d
 # script on FreeBSD), the logrotate file, the cron example and an empty vardir.
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/ocsinventory-agent
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/ocsinventory-agent
 ifeq ($(PREFIX),/usr)
@@ -48,7 +51,8 @@ LOCALSTATEDIR ?= /var
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 endif
 INSTALL ?= install
-AGENT_BIN := target/release/ocsinventory-agent
+AGENT_BIN ?= target/release/ocsinventory-agent
+DAEMON_BIN ?= target/release/ocsinventory-agent-daemon
 # The Linux scripts name /usr/bin and /etc, the FreeBSD one /usr/local/bin and /usr/local/etc.
 FIX_LINUX = sed -e 's|/usr/bin/ocsinventory-agent|$(BINDIR)/ocsinventory-agent|g' \
 	-e 's|/etc/ocsinventory-agent/agent.cfg|$(SYSCONFDIR)/ocsinventory-agent/agent.cfg|g'
@@ -58,10 +62,11 @@ FIX_BSD = sed -e 's|/usr/local/bin/ocsinventory-agent|$(BINDIR)/ocsinventory-age
 .PHONY: install bench-daemon
 
 install:
-	test -x $(AGENT_BIN) || $(CARGO) build --release
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/ocsinventory-agent \
-		$(DESTDIR)$(DOCDIR)
+	test -x $(AGENT_BIN) && test -x $(DAEMON_BIN) || $(CARGO) build --release
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/ocsinventory-agent $(DESTDIR)$(DOCDIR)
 	$(INSTALL) -m 0755 $(AGENT_BIN) $(DESTDIR)$(BINDIR)/ocsinventory-agent
+	$(INSTALL) -m 0755 $(DAEMON_BIN) $(DESTDIR)$(LIBEXECDIR)/ocsinventory-agent-daemon
 	if [ -f conf/agent.cfg ] && [ ! -e $(DESTDIR)$(SYSCONFDIR)/ocsinventory-agent/agent.cfg ]; then \
 		$(INSTALL) -m 0644 conf/agent.cfg $(DESTDIR)$(SYSCONFDIR)/ocsinventory-agent/agent.cfg; \
 	fi

@@ -805,3 +805,79 @@ fn rc_d_script_parses() {
         std::fs::read_to_string(root.join("conf/systemd/ocsinventory-agent.service")).unwrap();
     assert!(unit.contains("--daemon --no-fork") && unit.contains("ExecReload=/bin/kill -HUP"));
 }
+
+#[test]
+fn make_install_puts_the_lean_parent_where_the_agent_finds_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dest = tmpdir("install");
+    let out = Command::new("make")
+        .current_dir(root)
+        .arg("-s")
+        .arg("install")
+        .arg("PREFIX=/usr")
+        .arg(format!("DESTDIR={}", dest.display()))
+        .arg(format!("AGENT_BIN={BIN}"))
+        .arg(format!(
+            "DAEMON_BIN={}",
+            env!("CARGO_BIN_EXE_ocsinventory-agent-daemon")
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let agent = dest.join("usr/bin/ocsinventory-agent");
+    let lean = dest.join("usr/libexec/ocsinventory-agent/ocsinventory-agent-daemon");
+    for f in [
+        &agent,
+        &lean,
+        &dest.join("etc/ocsinventory-agent/agent.cfg"),
+        &dest.join("usr/share/man/man1/ocsinventory-agent.1"),
+        &dest.join("etc/init.d/ocsinventory-agent"),
+        &dest.join("usr/lib/systemd/system/ocsinventory-agent.service"),
+        &dest.join("etc/logrotate.d/ocsinventory-agent"),
+        &dest.join("var/lib/ocsinventory-agent"),
+    ] {
+        assert!(f.exists(), "{} installed", f.display());
+    }
+    // The installed agent hands the daemon over to the installed lean binary, which
+    // keeps the command line and runs tasks with the installed agent.
+    let port = free_port();
+    let mut child = Command::new(&agent)
+        .args(["--daemon", "--no-fork", "--httpd-ip", "127.0.0.1"])
+        .args([
+            "--httpd-port",
+            &port.to_string(),
+            "--httpd-trust",
+            "127.0.0.1",
+        ])
+        .arg("--local")
+        .arg(dest.join("out"))
+        .arg("--vardir")
+        .arg(dest.join("var"))
+        .arg("--logfile")
+        .arg(dest.join("agent.log"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let log = dest.join("agent.log");
+    let runs = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("[core][INFO] task Inventory for local")
+            .count()
+    };
+    wait_for("the first run", Duration::from_secs(30), || runs() == 1);
+    let (exe, threads, _) = parent_process(child.id());
+    assert_eq!(Path::new(&exe), lean.canonicalize().unwrap());
+    assert_eq!(threads, 1);
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
+    assert!(
+        cmdline.starts_with(agent.as_os_str().as_encoded_bytes()),
+        "{}",
+        String::from_utf8_lossy(&cmdline)
+    );
+    signal(child.id(), "TERM");
+    assert!(child.wait().unwrap().success());
+    let _ = std::fs::remove_dir_all(&dest);
+}

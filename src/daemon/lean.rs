@@ -6,7 +6,8 @@
 //! own larger code, although the parent only schedules, listens and forks. So
 //! `ocsinventory-agent --daemon` loads and checks the configuration, then — unless the
 //! HTTP interface is HTTPS, which needs OpenSSL — replaces itself (`execve`, same pid) by
-//! the lean binary, found next to it or in `../libexec/ocsinventory-agent/`. Every task
+//! the lean binary, found next to it or in `../libexec/ocsinventory-agent/`, keeping its
+//! command line (`ps` and rc.subr still see `ocsinventory-agent --daemon`). Every task
 //! child executes the full binary again, whose path the lean parent receives in
 //! [`AGENT_ENV`]. When the lean binary is missing, the full one runs the daemon itself.
 
@@ -54,7 +55,12 @@ pub fn hand_over(args: &[String], config: &Config) -> String {
             agent.display()
         );
     };
+    // The command line stays the one the user (or rc.subr, which matches it) started.
+    let arg0 = std::env::args_os()
+        .next()
+        .unwrap_or_else(|| agent.clone().into_os_string());
     let err = std::process::Command::new(&lean)
+        .arg0(arg0)
         .args(args)
         .env(AGENT_ENV, &agent)
         .exec();

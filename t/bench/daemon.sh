@@ -126,6 +126,27 @@ mkdir -p "$T/o/out" "$T/o/var"
 OPID=$!
 PIDS="$OPID"
 measure ours "$OPID" "$P1" "$T/o/log" "[core][INFO] task Inventory for local" 1
+ours_exe=$(readlink "/proc/$OPID/exe")
+ours_threads=$(awk '/^Threads:/{print $2}' "/proc/$OPID/status")
+
+# The same with an HTTPS interface: then the full binary (with OpenSSL) is the parent.
+have_tls=0
+if command -v openssl >/dev/null 2>&1 &&
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" \
+        -days 1 -subj /CN=localhost >/dev/null 2>&1; then
+    have_tls=1
+    P3=$(free_port)
+    mkdir -p "$T/s/out" "$T/s/var"
+    "$BIN" --daemon --no-fork --local "$T/s/out" --vardir "$T/s/var" --logfile "$T/s/log" \
+        --httpd-ip 127.0.0.1 --httpd-port "$P3" --ssl-cert-file "$T/cert.pem" \
+        --ssl-key-file "$T/key.pem" >/dev/null 2>&1 &
+    SPID=$!
+    PIDS="$PIDS $SPID"
+    wait_count "$T/s/log" "[core][INFO] task Inventory for local" 1
+    sleep "$IDLE"
+    set -- $(mem "$SPID"); tls_rss=$1 tls_anon=$2
+    tls_exe=$(readlink "/proc/$SPID/exe")
+fi
 
 have_fi=0
 if command -v fusioninventory-agent >/dev/null 2>&1; then
@@ -169,4 +190,9 @@ row "/status median, 50 idle conns" "$ours_lat ms" "$(v fi_lat) ms" "$ours_lat" 
 row "/status worst of 20" "$ours_latmax ms" "$(v fi_latmax) ms" "$ours_latmax" "$(v fi_latmax)"
 growth=$((ours_rss2 - ours_rss1))
 echo
+echo "ocsinventory-agent parent: $ours_exe, $ours_threads thread(s)"
+if [ $have_tls = 1 ]; then
+    echo "with an HTTPS interface the parent is $tls_exe:" \
+        "RSS $(mib "$tls_rss"), RssAnon $(mib "$tls_anon") after ${IDLE} s idle"
+fi
 echo "ocsinventory-agent RSS growth over $RUNS runs: ${growth} KiB (target: none); idle RSS target <= 3 MiB"
