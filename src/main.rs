@@ -13,10 +13,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cli = match cli::parse(&args) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("[core][ERROR] {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return cli::startup_error(e),
     };
     match &cli.action {
         cli::Action::Help => {
@@ -38,17 +35,13 @@ fn main() -> ExitCode {
     }
     let config = match run::load_config(&cli) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("[core][ERROR] {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return cli::startup_error(e),
     };
     // The daemon's parent is the lean binary when it can be (see `daemon::lean`).
     let handed = (cli.action == cli::Action::Run && config.flag("daemon"))
         .then(|| daemon::lean::hand_over(&args, &config));
     if let Err(e) = logger::init(&config, "core") {
-        eprintln!("[core][ERROR] {e}");
-        return ExitCode::from(2);
+        return cli::startup_error(e);
     }
     for w in &config.warnings {
         log::warn!("{w}");

@@ -70,8 +70,12 @@ impl Daemon {
     }
 
     fn start_in(dir: PathBuf, extra: &[&str], env: &[(&str, &str)]) -> Daemon {
+        Daemon::start_binary(Path::new(BIN), dir, extra, env)
+    }
+
+    fn start_binary(bin: &Path, dir: PathBuf, extra: &[&str], env: &[(&str, &str)]) -> Daemon {
         let port = free_port();
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(bin);
         cmd.args(["--daemon", "--no-fork", "--httpd-ip", "127.0.0.1"])
             .args(["--httpd-port", &port.to_string()])
             .arg("--local")
@@ -840,44 +844,16 @@ fn make_install_puts_the_lean_parent_where_the_agent_finds_it() {
     }
     // The installed agent hands the daemon over to the installed lean binary, which
     // keeps the command line and runs tasks with the installed agent.
-    let port = free_port();
-    let mut child = Command::new(&agent)
-        .args(["--daemon", "--no-fork", "--httpd-ip", "127.0.0.1"])
-        .args([
-            "--httpd-port",
-            &port.to_string(),
-            "--httpd-trust",
-            "127.0.0.1",
-        ])
-        .arg("--local")
-        .arg(dest.join("out"))
-        .arg("--vardir")
-        .arg(dest.join("var"))
-        .arg("--logfile")
-        .arg(dest.join("agent.log"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let log = dest.join("agent.log");
-    let runs = || {
-        std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .matches("[core][INFO] task Inventory for local")
-            .count()
-    };
-    wait_for("the first run", Duration::from_secs(30), || runs() == 1);
-    let (exe, threads, _) = parent_process(child.id());
+    let d = Daemon::start_binary(&agent, dest.clone(), &["--httpd-trust", "127.0.0.1"], &[]);
+    wait_for("the first run", Duration::from_secs(30), || d.runs() == 1);
+    let (exe, threads, _) = parent_process(d.pid());
     assert_eq!(Path::new(&exe), lean.canonicalize().unwrap());
     assert_eq!(threads, 1);
-    let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", d.pid())).unwrap();
     assert!(
         cmdline.starts_with(agent.as_os_str().as_encoded_bytes()),
         "{}",
         String::from_utf8_lossy(&cmdline)
     );
-    signal(child.id(), "TERM");
-    assert!(child.wait().unwrap().success());
-    let _ = std::fs::remove_dir_all(&dest);
+    assert_eq!(d.stop(), 0);
 }

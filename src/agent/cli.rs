@@ -49,6 +49,13 @@ fn getopts_table() -> getopts::Options {
     g
 }
 
+/// Reports an error met before logging starts (command line, configuration file) the
+/// way every binary of the agent does, and gives the exit status for it (2).
+pub fn startup_error(e: impl std::fmt::Display) -> std::process::ExitCode {
+    eprintln!("[core][ERROR] {e}");
+    std::process::ExitCode::from(2)
+}
+
 /// Parses the arguments (without the program name).
 pub fn parse(args: &[String]) -> Result<Cli, ConfigError> {
     let m = getopts_table()

@@ -11,17 +11,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cli = match cli::parse(&args) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("[core][ERROR] {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return cli::startup_error(e),
     };
     let config = match run::load_config(&cli) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("[core][ERROR] {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return cli::startup_error(e),
     };
     if cli.action != cli::Action::Run || !config.flag("daemon") {
         eprintln!(
@@ -38,8 +32,7 @@ fn main() -> ExitCode {
         }
     };
     if let Err(e) = logger::init(&config, "core") {
-        eprintln!("[core][ERROR] {e}");
-        return ExitCode::from(2);
+        return cli::startup_error(e);
     }
     for w in &config.warnings {
         log::warn!("{w}");
