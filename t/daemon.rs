@@ -382,6 +382,26 @@ fn cors_lets_the_servers_pages_call_now() {
 }
 
 #[test]
+fn the_servers_addresses_are_trusted_once_resolved() {
+    // Resolved by a forked helper, off the loop: localhost is 127.0.0.1, our client.
+    let d = Daemon::start(
+        "resolve",
+        &[
+            "--server",
+            "http://localhost:9/ocsinventory",
+            "--delaytime",
+            "86400",
+        ],
+    );
+    wait_for(
+        "the server's address to be trusted",
+        Duration::from_secs(20),
+        || d.get("/now").0 == 200,
+    );
+    assert_eq!(d.stop(), 0);
+}
+
+#[test]
 fn trusted_clients_may_call_now() {
     let d = Daemon::start("trusted", &["--httpd-trust", "10.0.0.0/8,127.0.0.1"]);
     wait_for("the first run", Duration::from_secs(30), || d.runs() == 1);

@@ -24,6 +24,7 @@ pub mod detach;
 pub mod httpd;
 pub mod lean;
 pub mod request;
+pub mod resolver;
 pub mod routes;
 pub mod schedule;
 pub mod shared_files;
@@ -31,7 +32,7 @@ pub mod signals;
 pub mod tls;
 
 use std::collections::VecDeque;
-use std::net::{IpAddr, ToSocketAddrs};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -87,28 +88,6 @@ fn absolutize(config: &mut Config, base: &Path) {
     }
 }
 
-/// The addresses of the server targets' hosts (trusted for `/now`).
-fn resolve_servers(config: &Config) -> Vec<IpAddr> {
-    let mut out = Vec::new();
-    for t in target::targets(config) {
-        let Target::Server(url) = t else { continue };
-        let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
-        let authority = rest.split('/').next().unwrap_or("");
-        let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        let host = match authority.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or(""),
-            None => authority.split(':').next().unwrap_or(""),
-        };
-        match (host, 0).to_socket_addrs() {
-            Ok(addrs) => out.extend(addrs.map(|a| a.ip())),
-            Err(e) => log::debug!("cannot resolve server host {host}: {e}"),
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// What the binary gives the daemon: how to make HTTPS, and which binary task children
 /// execute.
 #[derive(Clone, Debug)]
@@ -132,6 +111,8 @@ struct Daemon {
     running: Option<Running>,
     /// SIGHUP came while a task was running.
     reload_pending: bool,
+    /// The server hosts being resolved (see `resolver`).
+    resolving: Option<resolver::Pending>,
 }
 
 /// A target being served: its remaining tasks and the child at work.
@@ -223,6 +204,7 @@ pub fn run(cli: &Cli, config: Config, equipment: Equipment) -> i32 {
         equipment,
         running: None,
         reload_pending: false,
+        resolving: None,
     };
     let host = nix::unistd::gethostname()
         .map(|h| h.to_string_lossy().into_owned())
@@ -289,20 +271,27 @@ impl Daemon {
     fn wait_and_serve(&mut self, wake: &signals::Wake) {
         let now = Instant::now();
         let child = self.running.as_ref().and_then(|r| r.child.as_ref());
-        let mut deadline = match child {
+        let deadline = match child {
             Some((_, c)) => Some(c.deadline()),
             None => self.schedules.iter().map(|s| s.next_run).min(),
         };
-        if let Some(h) = &self.httpd {
-            deadline = match (deadline, h.next_deadline()) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-        }
+        let deadline = [
+            deadline,
+            self.httpd.as_ref().and_then(|h| h.next_deadline()),
+            self.resolving.as_ref().map(|r| r.deadline()),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         let mut fds = vec![PollFd::new(wake.fd(), PollFlags::POLLIN)];
-        if let Some((_, c)) = child {
+        let child_at = child.map(|(_, c)| {
             fds.push(PollFd::new(c.fd(), PollFlags::POLLIN));
-        }
+            fds.len() - 1
+        });
+        let resolver_at = self.resolving.as_ref().map(|r| {
+            fds.push(PollFd::new(r.fd(), PollFlags::POLLIN));
+            fds.len() - 1
+        });
         let first_http = fds.len();
         if let Some(h) = &self.httpd {
             h.register(&mut fds, now);
@@ -344,9 +333,11 @@ impl Daemon {
         if !revents[0].is_empty() {
             wake.drain();
         }
-        if self.running.as_ref().is_some_and(|r| r.child.is_some()) {
-            let ready = !revents[1].is_empty();
-            self.check_child(ready);
+        if let Some(i) = child_at {
+            self.check_child(!revents[i].is_empty());
+        }
+        if let Some(i) = resolver_at {
+            self.check_resolver(!revents[i].is_empty());
         }
         let ctx = &self.ctx;
         let effect = match self.httpd.as_mut() {
@@ -482,7 +473,6 @@ impl Daemon {
             .iter()
             .filter_map(|t| TrustEntry::parse(t).ok())
             .collect();
-        let addrs = resolve_servers(&self.config);
         let origins = target::targets(&self.config)
             .iter()
             .filter_map(|t| match t {
@@ -500,9 +490,49 @@ impl Daemon {
         c.logfile = self.config.text("logfile").map(PathBuf::from);
         c.deviceid = deviceid;
         c.trust = trust;
-        c.server_addrs = addrs;
         c.server_origins = origins;
         c.schedule = schedule;
+        self.start_resolving();
+    }
+
+    /// Starts resolving the server hosts again (a resolution still running is dropped).
+    fn start_resolving(&mut self) {
+        if let Some(old) = self.resolving.take() {
+            let _ = old.finish();
+        }
+        let hosts = resolver::server_hosts(&self.config);
+        let literal: Vec<IpAddr> = hosts.iter().filter_map(|h| h.parse().ok()).collect();
+        if literal.len() == hosts.len() {
+            self.ctx.server_addrs = literal;
+            return;
+        }
+        match resolver::start(&hosts) {
+            Ok(p) => self.resolving = Some(p),
+            Err(e) => log::warn!("cannot resolve the server hosts: {e}"),
+        }
+    }
+
+    fn check_resolver(&mut self, readable: bool) {
+        let Some(r) = self.resolving.as_mut() else {
+            return;
+        };
+        let done = readable && r.read_ready();
+        if !done && Instant::now() < r.deadline() {
+            return;
+        }
+        let Some(r) = self.resolving.take() else {
+            return;
+        };
+        match r.finish() {
+            Some(addrs) => {
+                log::debug!("server hosts resolved: {addrs:?}");
+                self.ctx.server_addrs = addrs;
+            }
+            None => log::warn!(
+                "resolving the server hosts took over {} s: keeping the known addresses",
+                resolver::TIME_LIMIT.as_secs()
+            ),
+        }
     }
 
     fn start_httpd(&mut self) -> Result<(), String> {
