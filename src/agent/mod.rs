@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod logger;
 pub mod options;
+pub mod pipe;
 pub mod run;
 pub mod runner;
 pub mod schedule;

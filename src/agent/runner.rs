@@ -27,7 +27,7 @@
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::io::{Read, Write};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
@@ -40,6 +40,7 @@ use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{alarm, dup2, execv, fork, pipe2, setpgid, ForkResult, Pid};
 
 use super::config::Config;
+use super::pipe::PipeReader;
 use super::target::Target;
 
 /// The file descriptor a task child writes its report to.
@@ -136,11 +137,10 @@ pub enum Start<'a> {
 /// A task child at work: its report pipe, its deadline, what it wrote so far.
 pub struct Child {
     pid: Pid,
-    report: std::fs::File,
-    buf: Vec<u8>,
+    /// A report is a few lines: over 1 MiB is garbage.
+    report: PipeReader,
     deadline: Instant,
     limits: Limits,
-    ended: bool,
 }
 
 /// Runs `task` for `target` in a sandboxed child and returns its report, or why it failed
@@ -270,20 +270,17 @@ impl Child {
         let mut cfg_w = std::fs::File::from(cfg_w);
         let _ = cfg_w.write_all(config_text.as_bytes());
         drop(cfg_w);
-        let _ = fcntl(rep_r.as_raw_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
         Ok(Child {
             pid,
-            report: std::fs::File::from(rep_r),
-            buf: Vec::new(),
+            report: PipeReader::new(rep_r, 1 << 20),
             deadline: Instant::now() + limits.timeout + GRACE,
             limits,
-            ended: false,
         })
     }
 
     /// The report pipe, to wait on with `poll(2)`.
     pub fn fd(&self) -> BorrowedFd<'_> {
-        self.report.as_fd()
+        self.report.fd()
     }
 
     /// When the parent gives up on the child (its time limit plus a grace period).
@@ -294,29 +291,14 @@ impl Child {
     /// Reads what the child wrote so far; true once the report is complete (the child
     /// closed its end: it exited, or is about to).
     pub fn read_ready(&mut self) -> bool {
-        let mut chunk = [0u8; 4096];
-        while !self.ended {
-            match self.report.read(&mut chunk) {
-                Ok(0) => self.ended = true,
-                Ok(n) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    if self.buf.len() > 1 << 20 {
-                        self.ended = true; // a report is a few lines; more is garbage
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                Err(_) => self.ended = true,
-            }
-        }
-        self.ended
+        self.report.read_ready()
     }
 
     /// Collects the child's exit (killing it first when it is past its deadline or did not
     /// exit soon after closing its report) and says how the task went.
     pub fn finish(self) -> Result<Report, String> {
         let pid = self.pid;
-        let mut deadline_hit = !self.ended;
+        let mut deadline_hit = !self.report.ended();
         if deadline_hit {
             let _ = killpg(pid, Signal::SIGKILL);
         }
@@ -340,7 +322,7 @@ impl Child {
         // A task's leftovers (a command it started in its group) never outlive it.
         let _ = killpg(pid, Signal::SIGKILL);
         CURRENT_CHILD.store(0, Ordering::SeqCst);
-        let report = Report::decode(&String::from_utf8_lossy(&self.buf));
+        let report = Report::decode(&self.report.text());
         let secs = self.limits.timeout.as_secs();
         let message = report
             .get("message")

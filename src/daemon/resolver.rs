@@ -7,17 +7,18 @@
 //! resolver directly.) A child that takes longer than [`TIME_LIMIT`] is killed; the
 //! addresses known so far stay in use.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{IpAddr, ToSocketAddrs};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
 
-use nix::fcntl::{fcntl, FcntlArg, OFlag};
+use nix::fcntl::OFlag;
 use nix::sys::signal::{self, kill, SigHandler, Signal};
 use nix::sys::wait::waitpid;
 use nix::unistd::{fork, pipe2, ForkResult, Pid};
 
 use crate::agent::config::Config;
+use crate::agent::pipe::PipeReader;
 use crate::agent::target::{self, Target};
 
 /// Longest time a resolution may take.
@@ -65,10 +66,8 @@ pub fn resolve(hosts: &[String]) -> Vec<IpAddr> {
 /// A resolution under way in a child.
 pub struct Pending {
     pid: Pid,
-    pipe: std::fs::File,
-    buf: Vec<u8>,
+    pipe: PipeReader,
     deadline: Instant,
-    ended: bool,
 }
 
 /// Starts resolving `hosts` in a forked child. Only for a single-threaded parent.
@@ -98,13 +97,10 @@ pub fn start(hosts: &[String]) -> Result<Pending, String> {
         }
         Ok(ForkResult::Parent { child }) => {
             drop(w);
-            let _ = fcntl(r.as_raw_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
             Ok(Pending {
                 pid: child,
-                pipe: std::fs::File::from(r),
-                buf: Vec::new(),
+                pipe: PipeReader::new(r, 1 << 16),
                 deadline: Instant::now() + TIME_LIMIT,
-                ended: false,
             })
         }
     }
@@ -113,40 +109,29 @@ pub fn start(hosts: &[String]) -> Result<Pending, String> {
 impl Pending {
     /// The pipe, for `poll(2)`.
     pub fn fd(&self) -> BorrowedFd<'_> {
-        self.pipe.as_fd()
+        self.pipe.fd()
     }
 
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
 
-    /// Reads what the child wrote; true once it is done (end of file, or too much).
+    /// Reads what the child wrote; true once it is done.
     pub fn read_ready(&mut self) -> bool {
-        let mut chunk = [0u8; 4096];
-        while !self.ended {
-            match self.pipe.read(&mut chunk) {
-                Ok(0) => self.ended = true,
-                Ok(n) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    self.ended = self.buf.len() > 1 << 16;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                Err(_) => self.ended = true,
-            }
-        }
-        self.ended
+        self.pipe.read_ready()
     }
 
     /// Collects the child (killed when not done) and returns the addresses, `None` when
     /// the resolution did not complete.
     pub fn finish(self) -> Option<Vec<IpAddr>> {
-        if !self.ended {
+        let ended = self.pipe.ended();
+        if !ended {
             let _ = kill(self.pid, Signal::SIGKILL);
         }
         let _ = waitpid(self.pid, None);
-        self.ended.then(|| {
-            String::from_utf8_lossy(&self.buf)
+        ended.then(|| {
+            self.pipe
+                .text()
                 .lines()
                 .filter_map(|l| l.parse().ok())
                 .collect()
