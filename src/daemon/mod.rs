@@ -298,6 +298,7 @@ impl Daemon {
         }
         let wait = deadline.map(|d| d.saturating_duration_since(now));
         if child.is_none()
+            && self.resolving.is_none()
             && self
                 .httpd
                 .as_ref()
