@@ -18,7 +18,7 @@ use super::request::{split_target, Head};
 use super::shared_files::{self, Refusal};
 use crate::agent::trust::{self, TrustEntry};
 
-/// What the HTTP thread knows of the daemon; the parent loop keeps it current.
+/// What the HTTP interface knows of the daemon; the daemon loop keeps it current.
 #[derive(Debug, Default)]
 pub struct Context {
     pub vardir: PathBuf,
