@@ -52,6 +52,20 @@ fn alive(pid: u32) -> bool {
         .success()
 }
 
+/// `bin --daemon` on loopback `port`, with `dir`'s out/, var/ and agent.log.
+fn daemon_command(bin: &Path, dir: &Path, port: u16) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.args(["--daemon", "--httpd-ip", "127.0.0.1"])
+        .args(["--httpd-port", &port.to_string()])
+        .arg("--local")
+        .arg(dir.join("out"))
+        .arg("--vardir")
+        .arg(dir.join("var"))
+        .arg("--logfile")
+        .arg(dir.join("agent.log"));
+    cmd
+}
+
 /// A daemon started with `--daemon --no-fork`; killed when dropped.
 struct Daemon {
     child: Child,
@@ -75,15 +89,8 @@ impl Daemon {
 
     fn start_binary(bin: &Path, dir: PathBuf, extra: &[&str], env: &[(&str, &str)]) -> Daemon {
         let port = free_port();
-        let mut cmd = Command::new(bin);
-        cmd.args(["--daemon", "--no-fork", "--httpd-ip", "127.0.0.1"])
-            .args(["--httpd-port", &port.to_string()])
-            .arg("--local")
-            .arg(dir.join("out"))
-            .arg("--vardir")
-            .arg(dir.join("var"))
-            .arg("--logfile")
-            .arg(dir.join("agent.log"))
+        let mut cmd = daemon_command(bin, &dir, port);
+        cmd.arg("--no-fork")
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -599,15 +606,7 @@ fn detaching_daemon() {
     let dir = tmpdir("detach");
     let port = free_port();
     let pidfile = dir.join("agent.pid");
-    let out = Command::new(BIN)
-        .args(["--daemon", "--httpd-ip", "127.0.0.1"])
-        .args(["--httpd-port", &port.to_string()])
-        .arg("--local")
-        .arg(dir.join("out"))
-        .arg("--vardir")
-        .arg(dir.join("var"))
-        .arg("--logfile")
-        .arg(dir.join("agent.log"))
+    let out = daemon_command(Path::new(BIN), &dir, port)
         .arg("--pidfile")
         .arg(&pidfile)
         .output()
@@ -639,13 +638,7 @@ fn detaching_daemon() {
     // A port already taken: start-up fails with exit code 1 and says why.
     let busy = TcpListener::bind("127.0.0.1:0").unwrap();
     let busy_port = busy.local_addr().unwrap().port();
-    let out = Command::new(BIN)
-        .args(["--daemon", "--httpd-ip", "127.0.0.1"])
-        .args(["--httpd-port", &busy_port.to_string()])
-        .arg("--local")
-        .arg(dir.join("out"))
-        .arg("--vardir")
-        .arg(dir.join("var"))
+    let out = daemon_command(Path::new(BIN), &dir, busy_port)
         .arg("--pidfile")
         .arg(&pidfile)
         .output()

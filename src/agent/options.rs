@@ -55,12 +55,8 @@ const fn action(
     help: &'static str,
 ) -> Opt {
     Opt {
-        name,
-        short,
-        kind,
-        hint,
-        help,
         config: false,
+        ..opt(name, short, kind, hint, help)
     }
 }
 

@@ -159,21 +159,8 @@ pub fn run_task(
             std::env::current_exe().map_err(|e| format!("cannot find the agent binary: {e}"))?;
         Child::spawn(Start::Exec(&exe), task, target, config, limits)?
     };
-    while !child.read_ready() {
-        let left = child.deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        let ms = left.as_millis().min(60_000) as i32;
-        let mut fds = [PollFd::new(child.fd(), PollFlags::POLLIN)];
-        match poll(
-            &mut fds,
-            PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
-        ) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(_) => break,
-        }
-    }
+    let deadline = child.deadline;
+    child.wait_until(deadline);
     child.finish()
 }
 
@@ -292,6 +279,26 @@ impl Child {
     /// closed its end: it exited, or is about to).
     pub fn read_ready(&mut self) -> bool {
         self.report.read_ready()
+    }
+
+    /// Blocks until the report is complete or `deadline` passes; true when complete.
+    pub fn wait_until(&mut self, deadline: Instant) -> bool {
+        while !self.read_ready() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            let ms = left.as_millis().saturating_add(1).min(60_000) as i32;
+            let mut fds = [PollFd::new(self.fd(), PollFlags::POLLIN)];
+            match poll(
+                &mut fds,
+                PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+            ) {
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(_) => return false,
+            }
+        }
+        true
     }
 
     /// Collects the child's exit (killing it first when it is past its deadline or did not

@@ -450,11 +450,7 @@ impl Daemon {
             return;
         };
         if let Some((name, mut child)) = run.child {
-            let until = Instant::now() + Duration::from_secs(2);
-            while !child.read_ready() && Instant::now() < until {
-                let mut fds = [PollFd::new(child.fd(), PollFlags::POLLIN)];
-                let _ = poll(&mut fds, PollTimeout::from(100u8));
-            }
+            child.wait_until(Instant::now() + Duration::from_secs(2));
             let _ = child.finish();
             log::info!("task {name} stopped: the daemon is stopping");
         }
