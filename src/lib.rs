@@ -14,5 +14,6 @@ pub mod agent;
 pub mod daemon;
 pub mod encoding;
 pub mod net;
+pub mod snmp;
 pub mod source;
 pub mod task;

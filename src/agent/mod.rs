@@ -4,6 +4,7 @@
 pub mod alloc;
 pub mod cli;
 pub mod config;
+pub mod contact;
 pub mod logger;
 pub mod options;
 pub mod pipe;

@@ -3,8 +3,12 @@
 //! A task gets the configuration and one target, does its work (contacting the server
 //! itself when the target is a server), and returns a [`Report`] to the parent.
 
+pub mod deploy;
 pub mod inventory;
+pub mod netdiscovery;
+pub mod snmp;
 mod testing;
+pub mod wakeonlan;
 
 use crate::agent::config::Config;
 use crate::agent::runner::Report;
@@ -18,15 +22,44 @@ pub struct TaskInfo {
     pub local: bool,
 }
 
-/// The installed tasks, in their default order.
-pub const TASKS: &[TaskInfo] = &[TaskInfo {
-    name: "Inventory",
-    description: "hardware, operating system, software and network inventory of this machine",
-    local: true,
-}];
+/// The installed tasks, in their default order: data flows forward (a network scan the
+/// server asked for runs before the inventory that carries its result).
+pub const TASKS: &[TaskInfo] = &[
+    TaskInfo {
+        name: "NetDiscovery",
+        description: "finds the devices of IP ranges (SNMP, NetBIOS, ICMP, ARP): NETDISCOVERY, OCS IPDISCOVER",
+        local: true,
+    },
+    TaskInfo {
+        name: "Inventory",
+        description: "hardware, operating system, software and network inventory of this machine",
+        local: true,
+    },
+    TaskInfo {
+        name: "SNMP",
+        description: "inventory of network devices over SNMP: NetInventory (SNMPQUERY), OCS SNMP",
+        local: true,
+    },
+    TaskInfo {
+        name: "Deploy",
+        description: "software deployment: OCS packages (DOWNLOAD), GLPI/FusionInventory Deploy jobs",
+        local: false,
+    },
+    TaskInfo {
+        name: "WakeOnLan",
+        description: "wakes machines up with magic packets (WAKEONLAN jobs, --wakeonlan)",
+        local: true,
+    },
+];
+
+/// Other names a task is known by (FusionInventory's), accepted in `tasks`/`no-task`.
+const ALIASES: &[(&str, &str)] = &[("NetInventory", "SNMP"), ("SNMPQuery", "SNMP")];
 
 /// The log tag of a task (its canonical name), `core` for unknown names.
 pub fn tag(name: &str) -> &'static str {
+    if let Some((_, t)) = ALIASES.iter().find(|(a, _)| a.eq_ignore_ascii_case(name)) {
+        return t;
+    }
     TASKS
         .iter()
         .map(|t| t.name)
@@ -56,7 +89,7 @@ pub fn planned(config: &Config, target: &Target) -> Vec<&'static str> {
                         order.push(t.name);
                     }
                 }
-            } else if let Some(t) = all.iter().find(|n| n.eq_ignore_ascii_case(w)) {
+            } else if let Some(t) = all.iter().find(|n| n.eq_ignore_ascii_case(tag(w))) {
                 if !order.contains(t) {
                     order.push(t);
                 }
@@ -65,18 +98,41 @@ pub fn planned(config: &Config, target: &Target) -> Vec<&'static str> {
             }
         }
     }
-    order.retain(|t| !excluded.iter().any(|e| e.eq_ignore_ascii_case(t)));
+    order.retain(|t| !excluded.iter().any(|e| tag(e).eq_ignore_ascii_case(t)));
     order.retain(|t| match TASKS.iter().find(|i| i.name == *t) {
         Some(info) => info.local || matches!(target, Target::Server(_)),
         None => true,
     });
+    order.retain(|t| {
+        let yes = has_job(t, target, config);
+        if !yes {
+            log::debug!("task {t}: no job for {}", target.label());
+        }
+        yes
+    });
     order
+}
+
+/// Whether task `name` has work for `target` (each task decides cheaply, in the parent,
+/// without parsing a server reply). The inventory always has.
+pub fn has_job(name: &str, target: &Target, config: &Config) -> bool {
+    match tag(name) {
+        "NetDiscovery" => netdiscovery::has_job(target, config),
+        "SNMP" => snmp::has_job(target, config),
+        "Deploy" => deploy::has_job(target, config),
+        "WakeOnLan" => wakeonlan::has_job(target, config),
+        _ => true,
+    }
 }
 
 /// Runs a task in the current (child) process.
 pub fn run(name: &str, target: &Target, config: &Config) -> Result<Report, String> {
     match tag(name) {
         "Inventory" => inventory::run(target, config),
+        "NetDiscovery" => netdiscovery::run(target, config),
+        "SNMP" => snmp::run(target, config),
+        "Deploy" => deploy::run(target, config),
+        "WakeOnLan" => wakeonlan::run(target, config),
         t if testing::NAMES.contains(&t) => testing::run(t),
         _ => Err(format!("unknown task '{name}'")),
     }

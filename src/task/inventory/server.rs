@@ -32,19 +32,10 @@ use crate::source::Source;
 use super::checksum;
 use super::model::{Entry, Inventory};
 
-/// The directory of the stored OPTION blocks in a server's state directory.
-pub const OPTIONS_DIR: &str = "options";
+pub use crate::agent::contact::{read_option, OPTIONS_DIR};
 const ACCOUNTINFO: &str = "accountinfo";
 const PENDING_XML: &str = "pending.xml";
 const PENDING_STATE: &str = "pending.state";
-
-/// The OPTION block `name` (`DOWNLOAD`, `IPDISCOVER`, `SNMP`…) of the last PROLOG of the
-/// server whose state directory is `server_dir`, if the server sent one.
-pub fn read_option(server_dir: &Path, name: &str) -> Option<Node> {
-    let text =
-        std::fs::read_to_string(server_dir.join(OPTIONS_DIR).join(format!("{name}.xml"))).ok()?;
-    Node::parse(&text).ok()
-}
 
 /// The administrative data (ACCOUNTINFO) the server last gave, in file order.
 pub fn read_accountinfo(server_dir: &Path) -> Vec<(String, String)> {
