@@ -44,28 +44,33 @@ pub fn random_below(n: u64) -> u64 {
     u64::from_le_bytes(b) % n
 }
 
-/// Runs the planned tasks of one target; true when all succeeded.
+/// Runs the steps of one target (the contact for a server, then the planned tasks);
+/// true when all succeeded.
 pub fn run_target(config: &Config, target: &Target) -> bool {
     let mut all_ok = true;
-    let tasks = task::planned(config, target);
-    if tasks.is_empty() {
+    let mut steps = task::steps(config, target);
+    if steps.is_empty() {
         log::warn!("no task to run for {}", target.label());
     }
-    for name in tasks {
-        log::debug!("starting task {name} for {}", target.label());
-        match runner::run_task(name, target, config, Limits::from_config(config)) {
-            Ok(report) => {
-                log::info!(
-                    "task {name} for {}: {}",
-                    target.label(),
-                    report.get("message").unwrap_or("done")
-                );
-            }
+    while let Some(name) = steps.pop_front() {
+        if !task::ready(name, target, config) {
+            continue;
+        }
+        log::debug!("starting {} for {}", task::step_label(name), target.label());
+        let result = runner::run_task(name, target, config, Limits::from_config(config));
+        match &result {
+            Ok(report) => log::info!(
+                "{} for {}: {}",
+                task::step_label(name),
+                target.label(),
+                report.get("message").unwrap_or("done")
+            ),
             Err(why) => {
-                log::error!("task {name} {why}");
+                log::error!("{} {why}", task::step_label(name));
                 all_ok = false;
             }
         }
+        task::after_step(name, &result, &mut steps);
     }
     all_ok
 }

@@ -355,10 +355,10 @@ impl Daemon {
         self.schedules.iter_mut().for_each(Schedule::run_now);
     }
 
-    /// Starts the planned tasks of target `i`, one child at a time.
+    /// Starts the steps of target `i` (its contact, then its tasks), one child at a time.
     fn start_target(&mut self, i: usize) {
         let target = self.schedules[i].target.clone();
-        let tasks: VecDeque<&'static str> = task::planned(&self.config, &target).into();
+        let tasks: VecDeque<&'static str> = task::steps(&self.config, &target);
         if tasks.is_empty() {
             log::warn!("no task to run for {}", target.label());
         }
@@ -378,8 +378,12 @@ impl Daemon {
         };
         let target = self.schedules[run.index].target.clone();
         while let Some(name) = run.tasks.pop_front() {
-            self.ctx.status = format!("running task {name}");
-            log::info!("running task {name} for {}", target.label());
+            if !task::ready(name, &target, &self.config) {
+                continue;
+            }
+            let label = task::step_label(name);
+            self.ctx.status = format!("running {label}");
+            log::info!("running {label} for {}", target.label());
             let limits = Limits::from_config(&self.config);
             let start = runner::Start::Exec(&self.equipment.agent_binary);
             match runner::Child::spawn(start, name, &target, &self.config, limits) {
@@ -388,8 +392,9 @@ impl Daemon {
                     return;
                 }
                 Err(why) => {
-                    log::error!("task {name} for {} could not start: {why}", target.label());
+                    log::error!("{label} for {} could not start: {why}", target.label());
                     run.ok = false;
+                    task::after_step(name, &Err(why), &mut run.tasks);
                 }
             }
         }
@@ -413,16 +418,19 @@ impl Daemon {
             return;
         };
         let label = self.schedules[run.index].target.label();
-        match child.finish() {
+        let step = task::step_label(name);
+        let result = child.finish();
+        match &result {
             Ok(report) => log::info!(
-                "task {name} for {label}: {}",
+                "{step} for {label}: {}",
                 report.get("message").unwrap_or("done")
             ),
             Err(why) => {
-                log::error!("task {name} for {label} {why}");
+                log::error!("{step} for {label} {why}");
                 run.ok = false;
             }
         }
+        task::after_step(name, &result, &mut run.tasks);
         self.next_task();
     }
 

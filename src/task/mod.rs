@@ -10,7 +10,10 @@ pub mod snmp;
 mod testing;
 pub mod wakeonlan;
 
+use std::collections::VecDeque;
+
 use crate::agent::config::Config;
+use crate::agent::contact;
 use crate::agent::runner::Report;
 use crate::agent::target::Target;
 
@@ -103,14 +106,42 @@ pub fn planned(config: &Config, target: &Target) -> Vec<&'static str> {
         Some(info) => info.local || matches!(target, Target::Server(_)),
         None => true,
     });
-    order.retain(|t| {
-        let yes = has_job(t, target, config);
-        if !yes {
-            log::debug!("task {t}: no job for {}", target.label());
-        }
-        yes
-    });
     order
+}
+
+/// The steps of one run for `target`: for a server, the contact (one PROLOG) first, then
+/// the planned tasks. Nothing at all when no task is planned.
+pub fn steps(config: &Config, target: &Target) -> VecDeque<&'static str> {
+    let mut steps: VecDeque<&'static str> = planned(config, target).into();
+    if !steps.is_empty() && matches!(target, Target::Server(_)) {
+        steps.push_front(contact::STEP);
+    }
+    steps
+}
+
+/// What a finished step means for the rest of the run: a contact skipped (`--lazy`, not
+/// due) ends it; a failed contact leaves only the inventory, which keeps what it collects
+/// for the next contact.
+pub fn after_step(name: &str, result: &Result<Report, String>, rest: &mut VecDeque<&'static str>) {
+    if name != contact::STEP {
+        return;
+    }
+    match result {
+        Ok(r) if r.get("outcome") == Some("skipped") => rest.clear(),
+        Ok(_) => {}
+        Err(_) => rest.retain(|t| *t == "Inventory"),
+    }
+}
+
+/// Whether step `name` should start now for `target`: the contact always, a task when it
+/// has a job there (checked just before it starts, so it sees this run's contact); says
+/// so in one debug line when not.
+pub fn ready(name: &str, target: &Target, config: &Config) -> bool {
+    let yes = name == contact::STEP || has_job(name, target, config);
+    if !yes {
+        log::debug!("task {name}: no job for {}", target.label());
+    }
+    yes
 }
 
 /// Whether task `name` has work for `target` (each task decides cheaply, in the parent,
@@ -127,6 +158,14 @@ pub fn has_job(name: &str, target: &Target, config: &Config) -> bool {
 
 /// Runs a task in the current (child) process.
 pub fn run(name: &str, target: &Target, config: &Config) -> Result<Report, String> {
+    if name == contact::STEP {
+        let Target::Server(url) = target else {
+            return Err("the contact step is for servers only".into());
+        };
+        let src = inventory::source(config)?;
+        let deviceid = inventory::deviceid(config, src.as_ref())?;
+        return contact::run(url, config, &deviceid, inventory::VERSIONCLIENT);
+    }
     match tag(name) {
         "Inventory" => inventory::run(target, config),
         "NetDiscovery" => netdiscovery::run(target, config),
@@ -135,5 +174,14 @@ pub fn run(name: &str, target: &Target, config: &Config) -> Result<Report, Strin
         "WakeOnLan" => wakeonlan::run(target, config),
         t if testing::NAMES.contains(&t) => testing::run(t),
         _ => Err(format!("unknown task '{name}'")),
+    }
+}
+
+/// How logs name a step: `contact` or `task Inventory`.
+pub fn step_label(name: &str) -> String {
+    if name == contact::STEP {
+        "contact".into()
+    } else {
+        format!("task {name}")
     }
 }

@@ -1,9 +1,10 @@
-//! The Inventory task's exchange with one server, run in the task child.
+//! The Inventory task's exchange with one server, run in the task child, after the
+//! run's contact (`agent::contact`) has made the PROLOG.
 //!
-//! PROLOG → store what the reply says for the other tasks (OPTION blocks) and the
-//! schedule (PROLOG_FREQ) → when the server asks (`SEND`) or `--force`: collect, flag the
-//! changed sections in HARDWARE/CHECKSUM, add the stored ACCOUNTINFO, send → on success
-//! save the section digests and any ACCOUNT_UPDATE.
+//! When the server asked for an inventory (`SEND`) or `--force`: collect, flag the
+//! changed sections in HARDWARE/CHECKSUM, add the stored ACCOUNTINFO and what other tasks
+//! left for this inventory (IPDISCOVER hosts…), send → on success save the section
+//! digests and any ACCOUNT_UPDATE.
 //!
 //! Nothing is lost: when the server cannot be reached or answers an error, the inventory
 //! is kept in the server's state directory (`pending.xml`, the newest one only) and sent
@@ -11,28 +12,26 @@
 //! contact period), so retries every 60 s, 120 s… cost no new collection. Every state
 //! file is written atomically.
 //!
-//! Files in `<vardir>/<server dir>/`: `schedule` (see `agent::schedule`), `last_state`
-//! (see [`super::checksum`]), `accountinfo` (`KEYNAME=KEYVALUE` lines), `options/NAME.xml`
-//! (the last PROLOG's OPTION blocks, read by the tasks that own them with
-//! [`read_option`]), `pending.xml` + `pending.state`.
+//! Files in `<vardir>/<server dir>/`: `last_state` (see [`super::checksum`]),
+//! `accountinfo` (`KEYNAME=KEYVALUE` lines), `pending.xml` + `pending.state`; the
+//! contact's files are described in `agent::contact`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::agent::config::Config;
-use crate::agent::run::random_below;
+use crate::agent::contact::{self, local_time};
 use crate::agent::runner::Report;
 use crate::agent::schedule::{self, Schedule};
 use crate::agent::state;
 use crate::net::client::Client;
-use crate::net::ocs::{self, InventoryReply, Prolog};
+use crate::net::ocs::{self, InventoryReply};
 use crate::net::xmltree::Node;
 use crate::source::Source;
 
 use super::checksum;
 use super::model::{Entry, Inventory};
 
-pub use crate::agent::contact::{read_option, OPTIONS_DIR};
 const ACCOUNTINFO: &str = "accountinfo";
 const PENDING_XML: &str = "pending.xml";
 const PENDING_STATE: &str = "pending.state";
@@ -56,30 +55,6 @@ fn write_accountinfo(server_dir: &Path, pairs: &[(String, String)]) -> Result<()
     let path = server_dir.join(ACCOUNTINFO);
     state::write_atomic(&path, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// Replaces the stored OPTION blocks with those of the last PROLOG.
-fn store_options(server_dir: &Path, options: &[Node]) {
-    let dir = server_dir.join(OPTIONS_DIR);
-    let mut keep: Vec<String> = Vec::new();
-    for o in options {
-        let Some(name) = ocs::option_name(o) else {
-            continue;
-        };
-        let file = format!("{name}.xml");
-        if let Err(e) = state::write_atomic(&dir.join(&file), o.to_xml().as_bytes()) {
-            log::warn!("cannot store the {name} option: {e}");
-        }
-        keep.push(file);
-    }
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".xml") && !keep.contains(&name) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
 }
 
 /// An inventory ready to send: the request XML and the digests of its sections.
@@ -176,12 +151,30 @@ fn prepare(dir: &Path, config: &Config, src: &dyn Source, deviceid: &str, now: u
     let mask = checksum::changed_mask(previous.as_ref(), &digests);
     inv.single("HARDWARE").set("CHECKSUM", mask.to_string());
     log::debug!("HARDWARE/CHECKSUM {mask}");
+    let mut xml = super::render(&inv, false);
+    add_fragments(&mut xml, &contact::inventory_additions(dir));
     Prepared {
-        xml: super::render(&inv, false),
+        xml,
         digests: Some(digests),
         collected: now,
         checksum: mask,
     }
+}
+
+/// Adds what other tasks left for this inventory (`IPDISCOVER`, `DOWNLOAD` history) at
+/// the end of its CONTENT.
+fn add_fragments(xml: &mut String, fragments: &[Node]) {
+    if fragments.is_empty() {
+        return;
+    }
+    let Some(at) = xml.rfind("</CONTENT>") else {
+        return;
+    };
+    let text: String = fragments.iter().map(Node::to_xml).collect();
+    for f in fragments {
+        log::debug!("adding {} to the inventory", f.name);
+    }
+    xml.insert_str(at, &text);
 }
 
 /// Records a failed contact; returns the error for the parent.
@@ -225,66 +218,26 @@ fn keep(
     }
 }
 
-/// Contacts server `url`: PROLOG, then the inventory when asked or forced.
+/// The inventory for server `url`, as the run's contact left things: sent when the
+/// server asked for it (or `--force`), kept for later when the contact failed.
 pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let dir = schedule::state_dir(config, url)?;
     let now = schedule::now();
     let sched = schedule::load(&dir);
     let mut report = Report::ok();
     report.set("server", url);
-    if !schedule::due(config, url) {
-        let next = schedule::next_contact(&sched, now);
-        report.set("outcome", "skipped").set("next", next).set(
-            "message",
-            format!(
-                "not due before {} (--lazy), not contacted",
-                local_time(next)
-            ),
-        );
-        return Ok(report);
-    }
-    if url.starts_with("https://") && config.flag("no-ssl-check") {
-        log::warn!("server {url}: certificate checks are off (no-ssl-check): anybody could pose as this server");
-    }
     let src = super::source(config)?;
     let deviceid = super::deviceid(config, src.as_ref())?;
-    let client = match Client::new(url, config, super::VERSIONCLIENT) {
-        Ok(c) => c,
-        Err(e) => return Err(failed(&dir, &sched, now, config, e)),
-    };
-    if let Some(p) = &client.proxy {
-        log::debug!("server {url}: through proxy {p}");
+    let last = contact::last_contact(&dir);
+    if !last.ok {
+        let note = keep(&dir, config, src.as_ref(), &deviceid, &sched, now);
+        report
+            .set("outcome", "kept")
+            .set("message", format!("server {url} not reached: {note}"));
+        return Ok(report);
     }
-    let plain = config.flag("no-compression");
-
-    log::debug!("server {url}: PROLOG as {deviceid}");
-    let prolog = match ocs::exchange(&client, &ocs::prolog_request(&deviceid), plain) {
-        Ok(reply) => Prolog::from_reply(&reply),
-        Err(e) => {
-            let note = keep(&dir, config, src.as_ref(), &deviceid, &sched, now);
-            return Err(failed(&dir, &sched, now, config, format!("{e}; {note}")));
-        }
-    };
-    store_options(&dir, &prolog.options);
-    let next = schedule::after_success(&sched, now, prolog.prolog_freq, random_below(u64::MAX));
-    report
-        .set("response", &prolog.response)
-        .set("next", next.next);
     let force = config.flag("force");
-    log::info!(
-        "server {url}: PROLOG answered {}{}",
-        if prolog.response.is_empty() {
-            "nothing"
-        } else {
-            &prolog.response
-        },
-        prolog
-            .prolog_freq
-            .map(|h| format!(", PROLOG_FREQ {h} h"))
-            .unwrap_or_default()
-    );
-    if !prolog.wants_inventory() && !force {
-        schedule::save(&dir, &next)?;
+    if !last.wants_inventory() && !force {
         let kept = dir.join(PENDING_XML).exists();
         report.set("outcome", "not-asked").set(
             "message",
@@ -295,11 +248,17 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
                 } else {
                     ""
                 },
-                local_time(next.next)
+                local_time(schedule::next_contact(&sched, now))
             ),
         );
         return Ok(report);
     }
+    let client = match Client::new(url, config, super::VERSIONCLIENT) {
+        Ok(c) => c,
+        Err(e) => return Err(failed(&dir, &sched, now, config, e)),
+    };
+    let plain = config.flag("no-compression");
+    let next = sched.clone();
 
     let max_age = if sched.period > 0 {
         sched.period
@@ -331,7 +290,6 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
                 None => checksum::forget(&dir),
             }
             drop_pending(&dir);
-            schedule::save(&dir, &next)?;
             report
                 .set("outcome", "sent")
                 .set("checksum", prepared.checksum)
@@ -366,16 +324,6 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
             Err(failed(&dir, &sched, now, config, format!("{e}; {note}")))
         }
     }
-}
-
-fn local_time(epoch: u64) -> String {
-    chrono::DateTime::from_timestamp(epoch as i64, 0)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        })
-        .unwrap_or_else(|| epoch.to_string())
 }
 
 #[cfg(test)]
@@ -419,28 +367,26 @@ mod tests {
     }
 
     #[test]
-    fn options_and_accountinfo_are_stored() {
-        let d = tmp("options");
-        let reply = ocs::parse_reply(
-            "<REPLY><OPTION><NAME>DOWNLOAD</NAME><PARAM TYPE=\"CONF\" ON=\"1\"/></OPTION>\
-             <OPTION><NAME>SNMP</NAME><PARAM TYPE=\"NETWORK\" SUBNET=\"127.0.0.0/30\"/></OPTION></REPLY>",
-        )
-        .unwrap();
-        store_options(&d, &Prolog::from_reply(&reply).options);
-        let dl = read_option(&d, "DOWNLOAD").unwrap();
-        assert_eq!(dl.child("PARAM").unwrap().attr("ON"), Some("1"));
-        assert!(read_option(&d, "SNMP").is_some());
-        // an option the server no longer sends is forgotten
-        store_options(
-            &d,
-            &Prolog::from_reply(
-                &ocs::parse_reply("<REPLY><OPTION><NAME>DOWNLOAD</NAME></OPTION></REPLY>").unwrap(),
-            )
-            .options,
-        );
-        assert!(read_option(&d, "SNMP").is_none());
-        assert!(read_option(&d, "DOWNLOAD").is_some());
+    fn fragments_go_at_the_end_of_content() {
+        let mut xml =
+            "<REQUEST><CONTENT><HARDWARE/></CONTENT><QUERY>INVENTORY</QUERY></REQUEST>".to_string();
+        let frag = Node::parse("<IPDISCOVER><H><I>127.0.0.2</I><M>00:11:22:33:44:55</M><N>a&amp;b</N></H></IPDISCOVER>").unwrap();
+        add_fragments(&mut xml, &[frag]);
+        let doc = Node::parse(&xml).unwrap();
+        let h = doc
+            .child("CONTENT")
+            .unwrap()
+            .child("IPDISCOVER")
+            .unwrap()
+            .child("H")
+            .unwrap();
+        assert_eq!(h.child_text("N"), Some("a&b"));
+        assert_eq!(h.child_text("I"), Some("127.0.0.2"));
+    }
 
+    #[test]
+    fn accountinfo_is_stored() {
+        let d = tmp("accountinfo");
         write_accountinfo(
             &d,
             &[
