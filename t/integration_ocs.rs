@@ -281,3 +281,63 @@ fn error_answers_keep_the_state_of_a_real_server() {
     );
     std::fs::remove_dir_all(&v).unwrap();
 }
+
+/// PROLOGs the server logged for `id`.
+fn prologs(instance: &str, id: &str) -> usize {
+    std::fs::read_to_string(format!("{instance}/log/ocs/activity.log"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains(&format!(";{id};")) && l.ends_with(";prolog;accepted"))
+        .count()
+}
+
+#[test]
+fn one_contact_per_run_whatever_the_tasks() {
+    if !enabled() {
+        return;
+    }
+    let v = tmpdir("contact");
+    let dir = v.join(A_HTTP.replace('/', "_"));
+    // Without the inventory: the contact is still made and its reply kept for the tasks.
+    let out = agent(&v, &["-s", A_HTTP, "--no-task", "Inventory"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = deviceid(&v);
+    assert!(
+        stderr(&out).contains(
+            "[core][INFO] server http://127.0.0.1:18080/ocsinventory: PROLOG answered SEND"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(dir.join("options/DOWNLOAD.xml").is_file());
+    assert_eq!(prologs(A_DIR, &id), 1);
+    assert_eq!(
+        db(
+            A_DIR,
+            &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")
+        ),
+        "0",
+        "no inventory was asked of the agent"
+    );
+    // Every task: still one PROLOG, and the inventory lands.
+    let out = agent(&v, &["-s", A_HTTP]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(prologs(A_DIR, &id), 2);
+    assert_eq!(
+        db(
+            A_DIR,
+            &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")
+        ),
+        "1"
+    );
+    // --lazy when not due: no contact, no task.
+    let out = agent(&v, &["-s", A_HTTP, "--lazy"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(prologs(A_DIR, &id), 2);
+    assert!(
+        !stderr(&out).contains("starting task Inventory"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&v).unwrap();
+}

@@ -185,3 +185,49 @@ pub fn step_label(name: &str) -> String {
         format!("task {name}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_outcomes_shape_the_rest_of_the_run() {
+        let all = || VecDeque::from(vec!["NetDiscovery", "Inventory", "SNMP", "Deploy"]);
+        let mut rest = all();
+        after_step(contact::STEP, &Ok(Report::ok()), &mut rest);
+        assert_eq!(rest, all());
+        let mut skipped = Report::ok();
+        skipped.set("outcome", "skipped");
+        after_step(contact::STEP, &Ok(skipped), &mut rest);
+        assert!(rest.is_empty());
+        let mut rest = all();
+        after_step(contact::STEP, &Err("refused".into()), &mut rest);
+        assert_eq!(rest, VecDeque::from(vec!["Inventory"]));
+        let mut rest = all();
+        after_step("Inventory", &Err("killed".into()), &mut rest);
+        assert_eq!(rest, all(), "a failed task does not stop the others");
+    }
+
+    #[test]
+    fn servers_get_a_contact_first_locals_none() {
+        use crate::agent::config::Origin;
+        let mut config = Config::new();
+        config
+            .set("tasks", "Inventory", Origin::CommandLine)
+            .unwrap();
+        let server = Target::Server("http://h/ocsinventory".into());
+        assert_eq!(
+            steps(&config, &server),
+            VecDeque::from(vec![contact::STEP, "Inventory"])
+        );
+        assert_eq!(
+            steps(&config, &Target::Local("-".into())),
+            VecDeque::from(vec!["Inventory"])
+        );
+        config
+            .set("no-task", "Inventory", Origin::CommandLine)
+            .unwrap();
+        assert!(steps(&config, &server).is_empty(), "no task: no contact");
+        assert_eq!(tag("netinventory"), "SNMP");
+    }
+}
