@@ -103,6 +103,14 @@ fn unquote(raw: &str) -> Result<String, String> {
     Ok(raw[..cut].trim().to_string())
 }
 
+/// A name the inventory's dialects answer to (`dialect`, `server-dialect`).
+fn is_dialect(name: &str) -> bool {
+    matches!(
+        name.trim().to_ascii_lowercase().as_str(),
+        "fusion" | "fusioninventory" | "glpi" | "ocs" | "ocsinventory"
+    )
+}
+
 impl Config {
     pub fn new() -> Config {
         Config::default()
@@ -334,6 +342,19 @@ impl Config {
                 "httpd-trust" => {
                     for entry in self.list("httpd-trust") {
                         crate::agent::trust::TrustEntry::parse(&entry).map_err(|e| bad(&e))?;
+                    }
+                }
+                "dialect" if !is_dialect(value) => {
+                    return Err(bad("dialects are fusion and ocs"));
+                }
+                "server-dialect" => {
+                    for entry in self.list("server-dialect") {
+                        let name = entry.rsplit_once('=').map_or(entry.as_str(), |(_, d)| d);
+                        if name.trim() != "auto" && !is_dialect(name) {
+                            return Err(bad(
+                                "expected auto, ocs or fusion, for all servers or as URL=DIALECT",
+                            ));
+                        }
                     }
                 }
                 "httpd-ip" if value.parse::<std::net::IpAddr>().is_err() => {

@@ -111,15 +111,15 @@ fn finish(ctx: &Context, inv: &mut Inventory, started: Instant) {
     filter(ctx, inv);
 }
 
-/// Drops unknown sections, fields a section does not allow, and switched-off categories.
+/// Drops unknown sections, fields neither dialect knows, and switched-off categories.
 fn filter(ctx: &Context, inv: &mut Inventory) {
     let names: Vec<String> = inv.sections().map(|(n, _)| n.to_string()).collect();
     for name in names {
-        let Some(allowed) = fields::allowed(&name) else {
+        if !fields::known(&name) {
             log::warn!("dropping unknown section {name}");
             inv.remove_section(&name);
             continue;
-        };
+        }
         if fields::category(&name).is_some_and(|c| !ctx.wants(c)) {
             inv.remove_section(&name);
             continue;
@@ -127,7 +127,7 @@ fn filter(ctx: &Context, inv: &mut Inventory) {
         if let Some(entries) = inv.section_mut(&name) {
             for e in entries.iter_mut() {
                 e.retain(|f| {
-                    let ok = allowed.contains(&f);
+                    let ok = fields::collectable(&name, f);
                     if !ok {
                         log::debug!("dropping field {name}/{f}: not allowed");
                     }

@@ -177,7 +177,7 @@ fn prepare(dir: &Path, config: &Config, src: &dyn Source, deviceid: &str, now: u
     inv.single("HARDWARE").set("CHECKSUM", mask.to_string());
     log::debug!("HARDWARE/CHECKSUM {mask}");
     Prepared {
-        xml: super::render(&inv, false),
+        xml: super::render(&inv, config),
         digests: Some(digests),
         collected: now,
         checksum: mask,
@@ -227,6 +227,7 @@ fn keep(
 
 /// Contacts server `url`: PROLOG, then the inventory when asked or forced.
 pub fn run(url: &str, config: &Config) -> Result<Report, String> {
+    let config = &super::dialect::for_server(config, url);
     let dir = schedule::state_dir(config, url)?;
     let now = schedule::now();
     let sched = schedule::load(&dir);

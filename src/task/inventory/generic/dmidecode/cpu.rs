@@ -40,6 +40,8 @@ fn cpu(s: &Structure) -> Entry {
         .set_opt("CORE", get("Core Enabled").or(get("Core Count")))
         .set_opt("THREAD", get("Thread Count"))
         .set_opt("FAMILYNAME", get("Family"))
+        .set_opt("VOLTAGE", get("Voltage"))
+        .set_opt("SOCKET", get("Socket Designation"))
         .set_opt(
             "MANUFACTURER",
             get("Manufacturer").or(get("Processor Manufacturer")),
