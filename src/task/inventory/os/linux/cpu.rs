@@ -171,24 +171,12 @@ pub fn x86_cpus(blocks: &[CpuBlock], dmi_cpus: &[Entry], machine: Option<&str>) 
                 .set_opt("NAME", field(block, "model name"))
                 .set_opt("CORE", core.as_deref().or(from_dmi("CORE")))
                 .set_opt("THREAD", thread.as_deref().or(from_dmi("THREAD")));
-            for key in [
-                "ID",
-                "SERIAL",
-                "EXTERNAL_CLOCK",
-                "FAMILYNAME",
-                "CORECOUNT",
-                "VOLTAGE",
-                "SOCKET",
-            ] {
+            for key in ["ID", "SERIAL", "EXTERNAL_CLOCK", "FAMILYNAME", "CORECOUNT"] {
                 if let Some(v) = from_dmi(key) {
                     e.set(key, v);
                 }
             }
             e.set_opt("SPEED", field(block, "model name").and_then(ghz_in_name));
-            e.set_opt(
-                "CURRENT_SPEED",
-                field(block, "cpu mhz").and_then(first_integer),
-            );
             e
         })
         .collect()
@@ -264,9 +252,22 @@ fn collect(
         }
         Some(arch) => cpus_from_proc(arch, &blocks, machine),
     };
+    // The OCS dialect's facts: L2 cache, current speed, and dmidecode's socket/voltage.
+    let mut cpus = cpus;
+    if let Some(dmi) = ctx.dmi() {
+        crate::task::inventory::generic::dmidecode::cpu::merge(
+            &mut cpus,
+            &crate::task::inventory::generic::dmidecode::cpu::sockets(dmi),
+        );
+    }
     let l2 = l2_cache_kb(ctx);
+    let mhz = blocks
+        .first()
+        .and_then(|b| field(b, "cpu mhz"))
+        .and_then(first_integer);
     for mut cpu in cpus {
-        cpu.set_opt("L2CACHE", l2.clone());
+        cpu.set_opt("L2CACHE", l2.clone())
+            .set_opt("CURRENT_SPEED", mhz.clone());
         inv.add("CPUS", cpu);
     }
 }
