@@ -52,7 +52,7 @@ pub fn mask(section: &str) -> u32 {
 fn volatile(section: &str, field: &str) -> bool {
     matches!(
         (section, field),
-        ("HARDWARE", "CHECKSUM" | "ETIME" | "UPTIME")
+        ("HARDWARE", "CHECKSUM" | "ETIME" | "UPTIME") | ("CPUS", "CURRENT_SPEED")
     )
 }
 
