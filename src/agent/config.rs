@@ -463,4 +463,23 @@ mod tests {
         let err = c.validate().unwrap_err().0;
         assert!(err.contains("'soon'") && err.contains("'timeout'"), "{err}");
     }
+
+    #[test]
+    fn dialects() {
+        let mut c = Config::new();
+        c.set("dialect", "OCS", Origin::CommandLine).unwrap();
+        c.set(
+            "server-dialect",
+            "auto, https://g/front/inventory.php=fusion",
+            Origin::CommandLine,
+        )
+        .unwrap();
+        assert!(c.validate().is_ok());
+        c.set("server-dialect", "https://g/x=json", Origin::CommandLine)
+            .unwrap();
+        assert!(c.validate().is_err());
+        c.set("server-dialect", "ocs", Origin::CommandLine).unwrap();
+        c.set("dialect", "xml", Origin::CommandLine).unwrap();
+        assert!(c.validate().is_err());
+    }
 }
