@@ -137,3 +137,28 @@ fn filter(ctx: &Context, inv: &mut Inventory) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::inventory::os::linux::fake_source::FakeSource;
+
+    /// dmidecode output and no `/sys/class/dmi/id` (BSD, containers): the sysfs reader
+    /// that runs later must not erase what dmidecode gave.
+    #[test]
+    fn a_later_module_never_erases_dmidecode() {
+        let dmi = "Handle 0x0001, DMI type 1, 27 bytes\nSystem Information\n\
+                   \tManufacturer: ACME\n\tUUID: 4C4C4544-0036-3110-8059-B8C04F5A344A\n\n\
+                   Handle 0x0003, DMI type 3, 22 bytes\nChassis Information\n\tType: Notebook\n";
+        let src = FakeSource::new()
+            .command(&["dmidecode"], dmi)
+            .file("/proc/meminfo", "MemTotal: 2097152 kB\n");
+        let inv = collect(&src, &Config::new(), "h-2026-01-01-00-00-00");
+        assert_eq!(
+            inv.field("HARDWARE", "UUID"),
+            Some("4C4C4544-0036-3110-8059-B8C04F5A344A")
+        );
+        assert_eq!(inv.field("HARDWARE", "CHASSIS_TYPE"), Some("Notebook"));
+        assert_eq!(inv.field("BIOS", "SMANUFACTURER"), Some("ACME"));
+    }
+}
