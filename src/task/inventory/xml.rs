@@ -110,6 +110,9 @@ pub fn write_filtered<O: Write>(
             let keep_field = |f: &str| keep(section, f);
             let kept = |e: &&Entry| e.iter().any(|(f, _)| keep_field(f));
             if let Some((_, item)) = GROUPED.iter().find(|(s, _)| *s == section) {
+                if !entries.iter().any(|e| kept(&e)) {
+                    continue;
+                }
                 w.write_event(Event::Start(BytesStart::new(section)))?;
                 for e in entries.iter().filter(kept) {
                     entry(&mut w, item, e, &keep_field)?;

@@ -160,6 +160,31 @@ mod tests {
     }
 
     #[test]
+    fn each_dialect_keeps_its_own_fields() {
+        use crate::task::inventory::model::Entry;
+        let mut inv = Inventory::new("h-2026-01-01-00-00-00");
+        inv.single("HARDWARE").set("NAME", "h").set("UPTIME", "5");
+        let mut cpu = Entry::new();
+        cpu.set("NAME", "Xeon").set("L2CACHE", "1024");
+        inv.add("CPUS", cpu);
+        for ip in ["10.0.0.2", "10.0.0.3"] {
+            let mut h = Entry::new();
+            h.set("I", ip).set("M", "aa:bb:cc:dd:ee:ff").set("N", "-");
+            inv.add("IPDISCOVER", h);
+        }
+        let ocs = render(&inv, Dialect::Ocs, "v");
+        assert_eq!(ocs.matches("<IPDISCOVER>").count(), 1, "{ocs}");
+        assert_eq!(ocs.matches("<H>").count(), 2, "{ocs}");
+        assert!(ocs.contains("<L2CACHESIZE>1024</L2CACHESIZE>"), "{ocs}");
+        assert!(ocs.contains("<BIOS/>"), "{ocs}");
+        let fusion = render(&inv, Dialect::Fusion, "v");
+        for extra in ["IPDISCOVER", "L2CACHE", "UPTIME", "L2CACHESIZE"] {
+            assert!(!fusion.contains(extra), "{extra} in {fusion}");
+        }
+        assert!(fusion.contains("<NAME>Xeon</NAME>"));
+    }
+
+    #[test]
     fn auto_reads_the_path() {
         assert_eq!(auto("http://h/ocsinventory"), Dialect::Ocs);
         assert_eq!(auto("https://h:8443/ocsinventory/"), Dialect::Ocs);
