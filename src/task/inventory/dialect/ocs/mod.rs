@@ -18,6 +18,10 @@ pub mod softwares;
 
 use crate::task::inventory::model::Inventory;
 
+/// Sections the OCS server 2.8 stores as one row (`multi => 0` in its map): given two
+/// items it stores a single empty row, so only the first item is sent.
+pub const SINGLE: &[&str] = &["BATTERIES", "USBDEVICES"];
+
 /// The inventory in the OCS server's vocabulary.
 pub fn translate(inv: &Inventory) -> Inventory {
     let mut out = Inventory::new(&inv.deviceid);
@@ -33,6 +37,17 @@ pub fn translate(inv: &Inventory) -> Inventory {
         out.add("SOFTWARES", softwares::software(e));
     }
     sections::renamed(inv, &mut out);
+    for section in SINGLE {
+        if let Some(items) = out.section_mut(section) {
+            if items.len() > 1 {
+                log::debug!(
+                    "{section}: the OCS server stores one item, {} left out",
+                    items.len() - 1
+                );
+                items.truncate(1);
+            }
+        }
+    }
     out
 }
 
@@ -69,5 +84,14 @@ mod tests {
             Some("http://deb.debian.org/debian")
         );
         assert_eq!(out.field("HARDWARE", "WORKGROUP"), Some("WORKGROUP"));
+        let mut two = inv.clone();
+        for name in ["Mouse", "Keyboard"] {
+            let mut usb = Entry::new();
+            usb.set("NAME", name);
+            two.add("USBDEVICES", usb);
+        }
+        let usb = translate(&two).section("USBDEVICES").to_vec();
+        assert_eq!(usb.len(), 1);
+        assert_eq!(usb[0].get("DESCRIPTION"), Some("Mouse"));
     }
 }
