@@ -117,3 +117,12 @@ integration-stop:
 	bash t/ocs-server/stop.sh
 	$(TESTSRV_B) bash t/ocs-server/stop.sh
 # ---- end of integration block ----------------------------------------------------
+
+# ---- dialect ----
+# Debian's Perl ocsinventory-agent and ours into the same real OCS server (its own
+# instance: 18480/18843/18844, started and stopped by the test), every column compared.
+.PHONY: integration-dialect
+integration: integration-dialect
+integration-dialect:
+	OCS_INTEGRATION=1 cargo test --release --test ocs_dialect -- --test-threads=1
+# ---- end of dialect ----

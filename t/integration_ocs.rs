@@ -90,10 +90,14 @@ fn deviceid(vardir: &Path) -> String {
         .unwrap()
 }
 
-/// The inventory as this agent writes it, for the counts to compare with.
+/// The inventory as this agent writes it, for the counts to compare with (in the OCS
+/// dialect, the one `server-dialect = auto` sends to these `/ocsinventory` URLs).
 fn local_xml(vardir: &Path) -> String {
     let file = vardir.join("local.xml");
-    let out = agent(vardir, &["--local", file.to_str().unwrap()]);
+    let out = agent(
+        vardir,
+        &["--local", file.to_str().unwrap(), "--dialect", "ocs"],
+    );
     assert!(out.status.success());
     std::fs::read_to_string(file).unwrap()
 }

@@ -103,6 +103,14 @@ fn unquote(raw: &str) -> Result<String, String> {
     Ok(raw[..cut].trim().to_string())
 }
 
+/// A name the inventory's dialects answer to (`dialect`, `server-dialect`).
+fn is_dialect(name: &str) -> bool {
+    matches!(
+        name.trim().to_ascii_lowercase().as_str(),
+        "fusion" | "fusioninventory" | "glpi" | "ocs" | "ocsinventory"
+    )
+}
+
 impl Config {
     pub fn new() -> Config {
         Config::default()
@@ -336,6 +344,19 @@ impl Config {
                         crate::agent::trust::TrustEntry::parse(&entry).map_err(|e| bad(&e))?;
                     }
                 }
+                "dialect" if !is_dialect(value) => {
+                    return Err(bad("dialects are fusion and ocs"));
+                }
+                "server-dialect" => {
+                    for entry in self.list("server-dialect") {
+                        let name = entry.rsplit_once('=').map_or(entry.as_str(), |(_, d)| d);
+                        if name.trim() != "auto" && !is_dialect(name) {
+                            return Err(bad(
+                                "expected auto, ocs or fusion, for all servers or as URL=DIALECT",
+                            ));
+                        }
+                    }
+                }
                 "httpd-ip" if value.parse::<std::net::IpAddr>().is_err() => {
                     return Err(bad("expected an IP address"));
                 }
@@ -441,5 +462,24 @@ mod tests {
         c.set("timeout", "soon", Origin::CommandLine).unwrap();
         let err = c.validate().unwrap_err().0;
         assert!(err.contains("'soon'") && err.contains("'timeout'"), "{err}");
+    }
+
+    #[test]
+    fn dialects() {
+        let mut c = Config::new();
+        c.set("dialect", "OCS", Origin::CommandLine).unwrap();
+        c.set(
+            "server-dialect",
+            "auto, https://g/front/inventory.php=fusion",
+            Origin::CommandLine,
+        )
+        .unwrap();
+        assert!(c.validate().is_ok());
+        c.set("server-dialect", "https://g/x=json", Origin::CommandLine)
+            .unwrap();
+        assert!(c.validate().is_err());
+        c.set("server-dialect", "ocs", Origin::CommandLine).unwrap();
+        c.set("dialect", "xml", Origin::CommandLine).unwrap();
+        assert!(c.validate().is_err());
     }
 }

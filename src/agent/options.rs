@@ -91,7 +91,21 @@ pub const OPTIONS: &[Opt] = &[
         "",
         Flag,
         "",
-        "write local inventories in GLPI native JSON instead of OCS XML",
+        "write local inventories in GLPI native JSON instead of XML",
+    ),
+    opt(
+        "dialect",
+        "",
+        Value,
+        "DIALECT",
+        "XML dialect of local inventories: fusion (FusionInventory/GLPI, default) or ocs",
+    ),
+    opt(
+        "server-dialect",
+        "",
+        List,
+        "[URL=]DIALECT",
+        "XML dialect sent to servers: auto (default: ocs for .../ocsinventory), ocs, fusion",
     ),
     // What to run
     opt(

@@ -50,7 +50,10 @@ pub fn mask(section: &str) -> u32 {
 
 /// Fields left out of the digest: they change on every run without meaning a change.
 fn volatile(section: &str, field: &str) -> bool {
-    matches!((section, field), ("HARDWARE", "CHECKSUM" | "ETIME"))
+    matches!(
+        (section, field),
+        ("HARDWARE", "CHECKSUM" | "ETIME" | "UPTIME") | ("CPUS", "CURRENT_SPEED")
+    )
 }
 
 struct Fnv(u64);

@@ -111,15 +111,15 @@ fn finish(ctx: &Context, inv: &mut Inventory, started: Instant) {
     filter(ctx, inv);
 }
 
-/// Drops unknown sections, fields a section does not allow, and switched-off categories.
+/// Drops unknown sections, fields neither dialect knows, and switched-off categories.
 fn filter(ctx: &Context, inv: &mut Inventory) {
     let names: Vec<String> = inv.sections().map(|(n, _)| n.to_string()).collect();
     for name in names {
-        let Some(allowed) = fields::allowed(&name) else {
+        if !fields::known(&name) {
             log::warn!("dropping unknown section {name}");
             inv.remove_section(&name);
             continue;
-        };
+        }
         if fields::category(&name).is_some_and(|c| !ctx.wants(c)) {
             inv.remove_section(&name);
             continue;
@@ -127,7 +127,7 @@ fn filter(ctx: &Context, inv: &mut Inventory) {
         if let Some(entries) = inv.section_mut(&name) {
             for e in entries.iter_mut() {
                 e.retain(|f| {
-                    let ok = allowed.contains(&f);
+                    let ok = fields::collectable(&name, f);
                     if !ok {
                         log::debug!("dropping field {name}/{f}: not allowed");
                     }
@@ -135,5 +135,30 @@ fn filter(ctx: &Context, inv: &mut Inventory) {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::inventory::os::linux::fake_source::FakeSource;
+
+    /// dmidecode output and no `/sys/class/dmi/id` (BSD, containers): the sysfs reader
+    /// that runs later must not erase what dmidecode gave.
+    #[test]
+    fn a_later_module_never_erases_dmidecode() {
+        let dmi = "Handle 0x0001, DMI type 1, 27 bytes\nSystem Information\n\
+                   \tManufacturer: ACME\n\tUUID: 4C4C4544-0036-3110-8059-B8C04F5A344A\n\n\
+                   Handle 0x0003, DMI type 3, 22 bytes\nChassis Information\n\tType: Notebook\n";
+        let src = FakeSource::new()
+            .command(&["dmidecode"], dmi)
+            .file("/proc/meminfo", "MemTotal: 2097152 kB\n");
+        let inv = collect(&src, &Config::new(), "h-2026-01-01-00-00-00");
+        assert_eq!(
+            inv.field("HARDWARE", "UUID"),
+            Some("4C4C4544-0036-3110-8059-B8C04F5A344A")
+        );
+        assert_eq!(inv.field("HARDWARE", "CHASSIS_TYPE"), Some("Notebook"));
+        assert_eq!(inv.field("BIOS", "SMANUFACTURER"), Some("ACME"));
     }
 }

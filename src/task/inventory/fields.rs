@@ -1,6 +1,7 @@
 //! What may appear in an inventory: the allowed fields of each section (the
-//! FusionInventory 2.6 table the servers expect), and the category of each section
-//! (what `--no-category` switches off).
+//! FusionInventory 2.6 table the servers expect), the facts collected only for the OCS
+//! dialect ([`OCS_EXTRAS`]), and the category of each section (what `--no-category`
+//! switches off).
 
 /// `(section, category, allowed fields)`.
 pub const SECTIONS: &[(&str, &str, &[&str])] = &[
@@ -484,6 +485,48 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
     ("ACCOUNTINFO", "", &["KEYNAME", "KEYVALUE"]),
 ];
 
+/// Facts the FusionInventory table has no field for, collected for the OCS dialect
+/// (`dialect::ocs`), which the FusionInventory XML and GLPI JSON writers leave out:
+/// `(section, category, fields)`. A section listed here but not in [`SECTIONS`] exists
+/// only in the OCS dialect.
+pub const OCS_EXTRAS: &[(&str, &str, &[&str])] = &[
+    // L2CACHE in KB; CURRENT_SPEED in MHz (cpuinfo); VOLTAGE, SOCKET from dmidecode.
+    (
+        "CPUS",
+        "cpu",
+        &["L2CACHE", "CURRENT_SPEED", "VOLTAGE", "SOCKET"],
+    ),
+    // UPTIME in seconds (for the OCS `arch/uptime` DESCRIPTION).
+    ("HARDWARE", "hardware", &["UPTIME"]),
+    // The os-release VERSION_ID (`12`), when VERSION is more precise (`12.11`).
+    ("OPERATINGSYSTEM", "os", &["VERSION_ID"]),
+    // YYYY-MM-DD HH:MM:SS, where INSTALLDATE only has the day.
+    ("SOFTWARES", "software", &["INSTALLTIME"]),
+    // Package sources (apt, pkg): NAME, BASEURL, the FILENAME that declares it.
+    ("REPOSITORY", "software", &["NAME", "BASEURL", "FILENAME"]),
+    // Hosts found by the network discovery: I (IP), M (MAC), N (name).
+    ("IPDISCOVER", "", &["I", "M", "N"]),
+];
+
+/// The OCS-only fields of a section.
+pub fn ocs_extras(section: &str) -> &'static [&'static str] {
+    OCS_EXTRAS
+        .iter()
+        .find(|(s, _, _)| *s == section)
+        .map(|(_, _, f)| *f)
+        .unwrap_or(&[])
+}
+
+/// True when `field` may be collected in `section` (either dialect's).
+pub fn collectable(section: &str, field: &str) -> bool {
+    allowed(section).is_some_and(|f| f.contains(&field)) || ocs_extras(section).contains(&field)
+}
+
+/// True when the section is known to either dialect.
+pub fn known(section: &str) -> bool {
+    allowed(section).is_some() || OCS_EXTRAS.iter().any(|(s, _, _)| *s == section)
+}
+
 /// The allowed fields of a section, `None` for an unknown section.
 pub fn allowed(section: &str) -> Option<&'static [&'static str]> {
     SECTIONS
@@ -496,6 +539,7 @@ pub fn allowed(section: &str) -> Option<&'static [&'static str]> {
 pub fn category(section: &str) -> Option<&'static str> {
     SECTIONS
         .iter()
+        .chain(OCS_EXTRAS)
         .find(|(s, _, _)| *s == section)
         .map(|(_, c, _)| *c)
         .filter(|c| !c.is_empty())

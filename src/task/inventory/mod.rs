@@ -2,10 +2,12 @@
 //!
 //! Flow: pick the source (live, capture or replay) → run every module that applies
 //! ([`collect`]) → finish the document (legacy OCS fields, tag, allowed fields) → write it
-//! as OCS XML (or GLPI JSON) to a file or stdout, or hand it to the server exchange.
+//! in a [`dialect`] (FusionInventory XML, OCS XML, GLPI JSON) to a file or stdout, or hand
+//! it to the server exchange.
 
 pub mod checksum;
 pub mod collect;
+pub mod dialect;
 pub mod fields;
 pub mod generic;
 pub mod json;
@@ -26,6 +28,7 @@ use crate::agent::state;
 use crate::agent::target::Target;
 use crate::source::{capture::Capture, live::Live, replay::Replay, Source};
 
+use dialect::Dialect;
 use model::Inventory;
 
 /// The User-Agent / VERSIONCLIENT string. The OCS server accepts this agent name with
@@ -79,10 +82,12 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
     match target {
         Target::Local(path) => {
             let inv = inventory(config)?;
-            let written = write_local(&inv, path, config.flag("json"))?;
+            let dialect = Dialect::local(config);
+            let written = write_local(&inv, path, dialect)?;
             log::info!(
-                "inventory of {} sections written to {written}",
-                inv.sections().count()
+                "inventory of {} sections written to {written} ({} dialect)",
+                inv.sections().count(),
+                dialect.name()
             );
             let mut report = Report::ok();
             report.set("sections", inv.sections().count());
@@ -93,34 +98,18 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
     }
 }
 
-/// The document in the configured format.
-pub fn render(inv: &Inventory, json: bool) -> String {
-    if json {
-        json::document(inv, VERSIONCLIENT)
-    } else {
-        xml::request(&inv.deviceid, "INVENTORY", Some(inv), VERSIONCLIENT)
-    }
-}
-
-/// Writes the document to `out` in the configured format, as it is produced.
-fn write_document(
-    out: &mut dyn std::io::Write,
-    inv: &Inventory,
-    json: bool,
-) -> std::io::Result<()> {
-    if json {
-        out.write_all(json::document(inv, VERSIONCLIENT).as_bytes())
-    } else {
-        xml::write_request(out, &inv.deviceid, "INVENTORY", Some(inv), VERSIONCLIENT)
-    }
+/// The document in the configured dialect (a server's exchange runs with its own: see
+/// [`dialect::for_server`]).
+pub fn render(inv: &Inventory, config: &Config) -> String {
+    dialect::render(inv, Dialect::local(config), VERSIONCLIENT)
 }
 
 /// Writes to stdout (`-`), into a directory (`<DEVICEID>.ocs` / `.json`), or to a file.
-fn write_local(inv: &Inventory, path: &str, json: bool) -> Result<String, String> {
+fn write_local(inv: &Inventory, path: &str, dialect: Dialect) -> Result<String, String> {
     if path == "-" {
         use std::io::Write;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        write_document(&mut out, inv, json)
+        dialect::write(&mut out, inv, dialect, VERSIONCLIENT)
             .and_then(|_| out.flush())
             .map_err(|e| format!("cannot write to stdout: {e}"))?;
         return Ok("stdout".into());
@@ -130,10 +119,14 @@ fn write_local(inv: &Inventory, path: &str, json: bool) -> Result<String, String
         file = file.join(format!(
             "{}.{}",
             inv.deviceid,
-            if json { "json" } else { "ocs" }
+            if dialect == Dialect::Json {
+                "json"
+            } else {
+                "ocs"
+            }
         ));
     }
-    state::write_atomic_with(&file, |w| write_document(w, inv, json))
+    state::write_atomic_with(&file, |w| dialect::write(w, inv, dialect, VERSIONCLIENT))
         .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     Ok(file.display().to_string())
 }

@@ -17,8 +17,14 @@ pub enum Value {
 
 /// One item of a section: an ordered map from field name to value.
 ///
-/// Empty text values are never stored: `set("X", "")` removes `X`, so "absent" and
-/// "empty" are the same thing everywhere, as in the XML the servers read.
+/// Empty text values are never stored, so "absent" and "empty" are the same thing
+/// everywhere, as in the XML the servers read.
+///
+/// The writer rule: **nothing a module does not know erases what another module knew.**
+/// `set("X", "")` and `set_opt("X", None)` leave an existing `X` alone, so a fallback
+/// source running after a better one (sysfs after dmidecode, sysctl after dmidecode)
+/// can add what is missing but never blank what was found. A module that really means
+/// to drop a value says so with [`Entry::remove`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Entry {
     fields: BTreeMap<&'static str, Value>,
@@ -29,12 +35,11 @@ impl Entry {
         Entry::default()
     }
 
-    /// Sets a text field; an empty (after trimming) value removes the field.
+    /// Sets a text field; an empty (after trimming) value changes nothing.
     pub fn set(&mut self, name: &'static str, value: impl Into<String>) -> &mut Entry {
         let mut value: String = value.into();
         let trimmed = value.trim();
         if trimmed.is_empty() {
-            self.fields.remove(name);
             return self;
         }
         if trimmed.len() != value.len() {
@@ -44,14 +49,11 @@ impl Entry {
         self
     }
 
-    /// Sets a text field when `value` is `Some`, removes it otherwise.
+    /// Sets a text field when `value` is `Some`; `None` changes nothing.
     pub fn set_opt(&mut self, name: &'static str, value: Option<impl Into<String>>) -> &mut Entry {
         match value {
             Some(v) => self.set(name, v),
-            None => {
-                self.fields.remove(name);
-                self
-            }
+            None => self,
         }
     }
 
@@ -199,7 +201,15 @@ mod tests {
         e.set("NAME", "  x ").set("EMPTY", "   ");
         assert_eq!(e.get("NAME"), Some("x"));
         assert!(!e.has("EMPTY"));
-        e.set("NAME", "");
+    }
+
+    #[test]
+    fn a_fallback_never_erases() {
+        let mut e = Entry::new();
+        e.set("UUID", "from-dmidecode");
+        e.set_opt("UUID", None::<String>).set("UUID", " ");
+        assert_eq!(e.get("UUID"), Some("from-dmidecode"));
+        e.remove("UUID");
         assert!(e.is_empty());
     }
 

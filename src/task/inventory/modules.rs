@@ -47,6 +47,7 @@ pub fn all() -> Vec<&'static Module> {
         &linux::softwares::snap::MODULE,
         &linux::softwares::flatpak::MODULE,
         &linux::softwares::pacman::MODULE,
+        &linux::repositories::MODULE,
         // FreeBSD, OpenBSD
         &bsd::os::MODULE,
         &bsd::hardware::MODULE,

@@ -151,7 +151,7 @@ fn prepare(dir: &Path, config: &Config, src: &dyn Source, deviceid: &str, now: u
     let mask = checksum::changed_mask(previous.as_ref(), &digests);
     inv.single("HARDWARE").set("CHECKSUM", mask.to_string());
     log::debug!("HARDWARE/CHECKSUM {mask}");
-    let mut xml = super::render(&inv, false);
+    let mut xml = super::render(&inv, config);
     add_fragments(&mut xml, &contact::inventory_additions(dir));
     Prepared {
         xml,
@@ -221,6 +221,7 @@ fn keep(
 /// The inventory for server `url`, as the run's contact left things: sent when the
 /// server asked for it (or `--force`), kept for later when the contact failed.
 pub fn run(url: &str, config: &Config) -> Result<Report, String> {
+    let config = &super::dialect::for_server(config, url);
     let dir = schedule::state_dir(config, url)?;
     let now = schedule::now();
     let sched = schedule::load(&dir);

@@ -73,7 +73,14 @@ pub fn bios_hardware(dmi: &Dmi) -> BiosHardware {
         && bios.get("SSN") == Some("0")
         && bios.get("MSN") == Some("0");
     if virtualbox {
-        bios.set_opt("SSN", hardware.get("UUID").map(str::to_string));
+        match hardware.get("UUID") {
+            Some(uuid) => {
+                bios.set("SSN", uuid.to_string());
+            }
+            None => {
+                bios.remove("SSN");
+            }
+        }
     }
 
     BiosHardware { bios, hardware }

@@ -17,6 +17,32 @@ pub fn cpus(dmi: &Dmi) -> Vec<Entry> {
         .collect()
 }
 
+/// The OCS dialect's facts of each populated processor, in the order of [`cpus`]:
+/// VOLTAGE and SOCKET (its designation).
+pub fn sockets(dmi: &Dmi) -> Vec<Entry> {
+    dmi.all(4)
+        .iter()
+        .filter(|s| populated(s))
+        .map(|s| {
+            let mut e = Entry::new();
+            e.set_opt("VOLTAGE", s.get("Voltage").map(String::as_str))
+                .set_opt("SOCKET", s.get("Socket Designation").map(String::as_str));
+            e
+        })
+        .collect()
+}
+
+/// Copies the fields of `extra[i]` into `cpus[i]` (what [`sockets`] gives).
+pub fn merge(cpus: &mut [Entry], extra: &[Entry]) {
+    for (cpu, x) in cpus.iter_mut().zip(extra) {
+        for (k, v) in x.iter() {
+            if let crate::task::inventory::model::Value::Text(t) = v {
+                cpu.set(k, t.as_str());
+            }
+        }
+    }
+}
+
 fn populated(s: &Structure) -> bool {
     let status = s
         .get("Status")

@@ -86,6 +86,11 @@ fn collect_cpus(ctx: &Context, inv: &mut Inventory) {
         .map(crate::task::inventory::generic::dmidecode::cpu::cpus)
         .unwrap_or_default();
     if !from_dmi.is_empty() {
+        let mut from_dmi = from_dmi;
+        if let Some(dmi) = ctx.dmi() {
+            use crate::task::inventory::generic::dmidecode::cpu;
+            cpu::merge(&mut from_dmi, &cpu::sockets(dmi));
+        }
         for mut c in from_dmi {
             // The kernel's CPUID string beats a hypervisor's DMI placeholder (`pc-q35-8.2`).
             c.set_opt("NAME", sys.get("hw.model").cloned());

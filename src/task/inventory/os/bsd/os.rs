@@ -26,12 +26,14 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         .set("VERSION", release.as_str())
         .set("FULL_NAME", full.as_str())
         .set("ARCH", ctx.uname.machine.as_str());
-    identity::fill(
-        ctx,
-        os,
-        sys.get("kern.boottime").and_then(|v| sysctl::boottime(v)),
-    );
+    let boot = sys.get("kern.boottime").and_then(|v| sysctl::boottime(v));
+    identity::fill(ctx, os, boot);
     let hw = inv.single("HARDWARE");
+    hw.set_opt(
+        "UPTIME",
+        boot.and_then(|b| u64::try_from(ctx.clock.now - b).ok())
+            .map(|up| up.to_string()),
+    );
     hw.set("OSNAME", full.as_str())
         .set("OSVERSION", release.as_str())
         .set("OSCOMMENTS", ctx.uname.version.as_str());

@@ -252,9 +252,49 @@ fn collect(
         }
         Some(arch) => cpus_from_proc(arch, &blocks, machine),
     };
-    for cpu in cpus {
+    // The OCS dialect's facts: L2 cache, current speed, and dmidecode's socket/voltage.
+    let mut cpus = cpus;
+    if let Some(dmi) = ctx.dmi() {
+        crate::task::inventory::generic::dmidecode::cpu::merge(
+            &mut cpus,
+            &crate::task::inventory::generic::dmidecode::cpu::sockets(dmi),
+        );
+    }
+    let l2 = l2_cache_kb(ctx);
+    let mhz = blocks
+        .first()
+        .and_then(|b| field(b, "cpu mhz"))
+        .and_then(first_integer);
+    for mut cpu in cpus {
+        cpu.set_opt("L2CACHE", l2.clone())
+            .set_opt("CURRENT_SPEED", mhz.clone());
         inv.add("CPUS", cpu);
     }
+}
+
+/// `512K` / `2M` (sysfs cache sizes) in KB.
+pub fn cache_kb(size: &str) -> Option<u64> {
+    let s = size.trim();
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = n.parse().ok()?;
+    match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "K" | "KB" => Some(n),
+        "M" | "MB" => Some(n * 1024),
+        _ => None,
+    }
+}
+
+/// The L2 cache of the first CPU, from `/sys/devices/system/cpu/cpu0/cache/index*/`.
+fn l2_cache_kb(ctx: &crate::task::inventory::module::Context) -> Option<String> {
+    let base = "/sys/devices/system/cpu/cpu0/cache";
+    let mut dirs = ctx.src.list_dir(base).unwrap_or_default();
+    dirs.sort();
+    dirs.iter()
+        .filter(|d| d.starts_with("index"))
+        .find(|d| ctx.src.read_line(&format!("{base}/{d}/level")).as_deref() == Some("2"))
+        .and_then(|d| ctx.src.read_line(&format!("{base}/{d}/size")))
+        .and_then(|s| cache_kb(&s))
+        .map(|kb| kb.to_string())
 }
 
 #[cfg(test)]
@@ -314,6 +354,13 @@ mod tests {
         assert_eq!(sparc.len(), 2);
         assert_eq!(CpuArch::from_machine("armv7l"), Some(CpuArch::Arm));
         assert_eq!(CpuArch::from_machine("i686"), Some(CpuArch::X86));
+    }
+
+    #[test]
+    fn cache_sizes() {
+        assert_eq!(cache_kb("512K"), Some(512));
+        assert_eq!(cache_kb("2M"), Some(2048));
+        assert_eq!(cache_kb("x"), None);
     }
 
     #[test]

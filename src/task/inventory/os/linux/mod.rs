@@ -19,6 +19,7 @@ pub mod os;
 pub mod osrelease;
 pub mod pci;
 pub mod processes;
+pub mod repositories;
 pub mod softwares;
 pub mod storages;
 pub mod usb;

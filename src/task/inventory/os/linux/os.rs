@@ -52,7 +52,8 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         .set("ARCH", ctx.uname.machine.as_str())
         .set_opt("NAME", distro.name.clone())
         .set_opt("VERSION", distro.version.clone())
-        .set_opt("FULL_NAME", distro.full_name.clone());
+        .set_opt("FULL_NAME", distro.full_name.clone())
+        .set_opt("VERSION_ID", distro.version_id.clone());
     identity::fill(ctx, os, uptime(ctx).map(|up| ctx.clock.now - up as i64));
     let installed = [
         "/var/lib/dpkg/info/base-files.list",
@@ -77,6 +78,7 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     os.set_opt("HOSTID", hostid.map(|id| format!("{id:08x}")));
 
     let hw = inv.single("HARDWARE");
+    hw.set_opt("UPTIME", uptime(ctx).map(|up| (up as u64).to_string()));
     hw.set_opt("OSNAME", distro.full_name.or(distro.name))
         .set("OSVERSION", ctx.uname.release.as_str())
         .set("OSCOMMENTS", ctx.uname.version.as_str());

@@ -35,6 +35,8 @@ pub struct Distro {
     pub version: Option<String>,
     /// `Debian GNU/Linux 12 (bookworm)`
     pub full_name: Option<String>,
+    /// `12`: os-release's own version, what the OCS dialect reports
+    pub version_id: Option<String>,
 }
 
 /// Reads os-release text, with `/etc/debian_version` for Debian's point release.
@@ -53,6 +55,7 @@ pub fn distro(os_release: &str, debian_version: Option<&str>) -> Distro {
         name: kv.get("NAME").cloned(),
         version,
         full_name: kv.get("PRETTY_NAME").cloned(),
+        version_id: kv.get("VERSION_ID").cloned(),
     }
 }
 

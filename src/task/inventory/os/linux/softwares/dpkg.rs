@@ -87,6 +87,7 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         } else {
             format!("/var/lib/dpkg/info/{}.list", p.name)
         };
+        let installed = ctx.src.mtime(&list);
         let mut e = Entry::new();
         e.set("NAME", p.name)
             .set("VERSION", p.version)
@@ -98,7 +99,11 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
             .set_opt("PUBLISHER", publisher.clone())
             .set_opt(
                 "INSTALLDATE",
-                ctx.src.mtime(&list).map(|t| super::install_date(ctx, t)),
+                installed.map(|t| super::install_date(ctx, t)),
+            )
+            .set_opt(
+                "INSTALLTIME",
+                installed.map(|t| super::install_time(ctx, t)),
             );
         inv.add("SOFTWARES", e);
     };

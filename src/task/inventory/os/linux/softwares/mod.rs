@@ -20,6 +20,12 @@ pub fn distributor(ctx: &Context) -> Option<String> {
         .map(str::to_string)
 }
 
+/// `YYYY-MM-DD HH:MM:SS` of an epoch time in the run's time zone (the OCS dialect's
+/// INSTALLDATE, which keeps the time of day).
+pub fn install_time(ctx: &Context, epoch: i64) -> String {
+    ctx.clock.format_local(epoch, "%Y-%m-%d %H:%M:%S")
+}
+
 /// `DD/MM/YYYY` (the XML software date format) of an epoch time in the run's time zone.
 pub fn install_date(ctx: &Context, epoch: i64) -> String {
     ctx.clock.format_local(epoch, "%d/%m/%Y")
