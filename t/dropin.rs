@@ -1,0 +1,1 @@
+//! Drop-in test placeholder (filled in by the next commit).
