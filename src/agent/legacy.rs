@@ -5,7 +5,7 @@
 //!
 //! Rules:
 //! - A legacy file is read only when the agent uses its default configuration (no
-//!   `--conf-file`) and neither our file nor the command line names a target (`server`,
+//!   `--conf-file`, or the default one) and neither our file nor the command line names a target (`server`,
 //!   `local`, `stdout`): our own settings always win, and a machine configured for us
 //!   never picks up a forgotten old file.
 //! - Only a legacy file that names a target is adopted, the first found in the Perl

@@ -24,7 +24,11 @@ pub fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
         None => {}
     }
     cli.apply(&mut config)?;
-    if cli.conf_file.is_none() {
+    if cli
+        .conf_file
+        .as_deref()
+        .is_none_or(|f| Path::new(f) == Path::new(DEFAULT_CONF_FILE))
+    {
         super::legacy::adopt(&mut config);
     }
     config.validate()?;
