@@ -94,8 +94,15 @@ impl Root {
         let _ = std::fs::remove_dir_all(&dir);
         let sources = Path::new("/etc/apt/sources.list.d/debian.sources");
         let mut cmd = Command::new("mmdebstrap");
-        cmd.args(["--variant=apt", "--mode=root", "--quiet", "bookworm"])
-            .arg(&dir);
+        // The package lists are kept: the steps install from the mirror.
+        cmd.args([
+            "--variant=apt",
+            "--mode=root",
+            "--quiet",
+            "--skip=cleanup/apt/lists",
+            "bookworm",
+        ])
+        .arg(&dir);
         if sources.exists() {
             cmd.arg(sources);
         }
