@@ -11,7 +11,7 @@
 //! contact period), so retries every 60 s, 120 s… cost no new collection. Every state
 //! file is written atomically.
 //!
-//! Files in `<vardir>/<server dir>/`: `schedule` (see `agent::schedule`), `last_state`
+//! Files in `<vardir>/<server dir>/`: `schedule` (see `agent::schedule`), `checksums`
 //! (see [`super::checksum`]), `accountinfo` (`KEYNAME=KEYVALUE` lines), `options/NAME.xml`
 //! (the last PROLOG's OPTION blocks, read by the tasks that own them with
 //! [`read_option`]), `pending.xml` + `pending.state`.
