@@ -78,7 +78,7 @@ fn perl_agent_then_ours_is_one_computer() {
     // make it ignore --server).
     let perl = Command::new("perl")
         .arg(PERL_AGENT)
-        .args(["--local=", "--server", SERVER, "--basevardir", var])
+        .args(["--local", "", "--server", SERVER, "--basevardir", var])
         .args(["--tag", &tag, "--force", "--nosoftware"])
         .env_remove("http_proxy")
         .env_remove("HTTP_PROXY")
@@ -86,11 +86,23 @@ fn perl_agent_then_ours_is_one_computer() {
         .expect("run the Perl agent");
     eprintln!("perl agent:\n{}", text(&perl));
     let id = perl_deviceid(&vardir);
-    let rows = || db(&format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"));
+    let rows = || {
+        db(&format!(
+            "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
+        ))
+    };
     assert_eq!(rows(), "1", "the Perl agent's computer {id} is in hardware");
     let hw_id = db(&format!("SELECT ID FROM hardware WHERE DEVICEID='{id}'"));
-    let lastdate = || db(&format!("SELECT UNIX_TIMESTAMP(LASTDATE) FROM hardware WHERE ID={hw_id}"));
-    let tag_of = || db(&format!("SELECT TAG FROM accountinfo WHERE HARDWARE_ID={hw_id}"));
+    let lastdate = || {
+        db(&format!(
+            "SELECT UNIX_TIMESTAMP(LASTDATE) FROM hardware WHERE ID={hw_id}"
+        ))
+    };
+    let tag_of = || {
+        db(&format!(
+            "SELECT TAG FROM accountinfo WHERE HARDWARE_ID={hw_id}"
+        ))
+    };
     let before = lastdate();
     assert_eq!(tag_of(), tag);
     let total = db("SELECT COUNT(*) FROM hardware");
@@ -118,7 +130,9 @@ fn perl_agent_then_ours_is_one_computer() {
     eprintln!("our agent:\n{log}");
     assert!(ours.status.success(), "{log}");
     assert!(
-        log.contains(&format!("took over the DEVICEID {id} of the Perl OCS agent")),
+        log.contains(&format!(
+            "took over the DEVICEID {id} of the Perl OCS agent"
+        )),
         "{log}"
     );
     assert_eq!(
@@ -130,7 +144,11 @@ fn perl_agent_then_ours_is_one_computer() {
     assert!(state.contains(&format!("deviceid={id}\n")), "{state}");
 
     assert_eq!(rows(), "1", "still one row for {id}");
-    assert_eq!(db("SELECT COUNT(*) FROM hardware"), total, "no second computer");
+    assert_eq!(
+        db("SELECT COUNT(*) FROM hardware"),
+        total,
+        "no second computer"
+    );
     let after = lastdate();
     assert!(
         after.parse::<u64>().unwrap() > before.parse::<u64>().unwrap(),

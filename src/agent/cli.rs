@@ -120,7 +120,7 @@ impl Cli {
         }
         if !self.old_names.is_empty() {
             config.warnings.push(format!(
-                "command line: {} are the Perl OCS agent's option names, read as ours (see --help)",
+                "command line: the Perl OCS agent's option names read as ours: {} (see --help)",
                 self.old_names.join(", ")
             ));
         }
