@@ -124,7 +124,8 @@ integration-stop:
 #   (README.md, "Packages"). Checks first that Cargo.toml's Recommends is what
 #   pkg/debian/recommends.sh computes from the source, then runs lintian when present.
 # make rpm: target/generate-rpm/ocsinventory-agent-<version>-1.<arch>.rpm
-#   (cargo-generate-rpm), listed with rpm -qlp.
+#   (cargo-generate-rpm); its rpm -qlp listing must be pkg/rpm/files, agent.cfg a
+#   config file.
 # make package-tools: installs cargo-deb and cargo-generate-rpm (crates.io), once.
 # make integration-packages (root, OCS_INTEGRATION=1): the throwaway Debian root test
 #   (t/package.rs: mmdebstrap) and the drop-in test against this block's own OCS server
@@ -135,6 +136,7 @@ DEB_VERSION := 2:$(VERSION)+rs-1
 DEB = target/debian/ocsinventory-agent_$(VERSION)+rs-1_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
 CARGO_DEB ?= cargo deb
 CARGO_RPM ?= cargo generate-rpm
+RPM = target/generate-rpm/ocsinventory-agent-$(VERSION)-1.$(shell uname -m).rpm
 TESTSRV_PKG = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-pkg OCS_HTTP_PORT=18680 \
               OCS_HTTPS_PORT=19043 OCS_BADNAME_PORT=19044
 
@@ -158,7 +160,10 @@ deb: build
 
 rpm: build
 	$(CARGO_RPM)
-	rpm -qlp target/generate-rpm/ocsinventory-agent-$(VERSION)-1.*.rpm
+	rpm -qlp $(RPM) | diff -u pkg/rpm/files -
+	rpm -qcp $(RPM) | grep -qx /etc/ocsinventory-agent/agent.cfg
+	rpm -qp --recommends $(RPM)
+	ls -l $(RPM)
 
 integration-packages: deb
 	$(TESTSRV_PKG) bash t/ocs-server/start.sh
