@@ -257,10 +257,14 @@ fn read_into(
 /// Adopts the first old configuration file that names a target when ours names none
 /// (see the module's rules). Values already set are kept; list values are merged.
 pub fn adopt(config: &mut Config) {
+    adopt_from(config, candidates());
+}
+
+fn adopt_from(config: &mut Config, candidates: Vec<(OldAgent, PathBuf)>) {
     if ["server", "local"].iter().any(|k| config.text(k).is_some()) || config.flag("stdout") {
         return;
     }
-    for (agent, path) in candidates() {
+    for (agent, path) in candidates {
         if !path.is_file() {
             continue;
         }
@@ -457,6 +461,53 @@ mod tests {
         assert_eq!(old.values[0].1, "https://glpi/front/inventory.php");
         assert_eq!(old.values[1].0, "tag");
         assert_eq!(old.left_out, s(&["no-p2p"]));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn adoption_rules() {
+        let d = std::env::temp_dir().join(format!("ocsa-legacy-adopt-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        let no_target = d.join("fi.cfg");
+        std::fs::write(&no_target, "tag = fusion\n").unwrap();
+        let perl = d.join("ocsinventory-agent.cfg");
+        std::fs::write(
+            &perl,
+            "server=ocs.example\ntag=perl\nnosoftware=1\nrealm=R\n",
+        )
+        .unwrap();
+        let candidates = || {
+            vec![
+                (OldAgent::Fusion, d.join("missing.cfg")),
+                (OldAgent::Fusion, no_target.clone()),
+                (OldAgent::PerlOcs, perl.clone()),
+            ]
+        };
+
+        // Our own settings win; a file without a target is passed over.
+        let mut c = Config::new();
+        c.set("tag", "ours", Origin::CommandLine).unwrap();
+        c.set("no-category", "process", Origin::CommandLine)
+            .unwrap();
+        adopt_from(&mut c, candidates());
+        assert_eq!(c.get("server"), Some("ocs.example"));
+        assert_eq!(c.get("tag"), Some("ours"));
+        assert_eq!(c.get("no-category"), Some("process,software"));
+        assert_eq!(c.migrated, vec![(OldAgent::PerlOcs, perl.clone())]);
+        assert_eq!(c.warnings.len(), 1);
+        assert!(
+            c.warnings[0].contains(&perl.display().to_string())
+                && c.warnings[0].contains("left out: realm"),
+            "{:?}",
+            c.warnings
+        );
+
+        // A configuration with a target reads no old file.
+        let mut c = Config::new();
+        c.set("stdout", "1", Origin::CommandLine).unwrap();
+        adopt_from(&mut c, candidates());
+        assert_eq!(c.get("server"), None);
+        assert!(c.warnings.is_empty() && c.migrated.is_empty());
         std::fs::remove_dir_all(&d).unwrap();
     }
 }

@@ -113,11 +113,11 @@ pub fn take_over(config: &mut Config) {
     let Ok(vardir) = state::vardir(config) else {
         return;
     };
-    let messages = take_over_in(&vardir, config);
+    let messages = take_over_in(&vardir, config, Path::new(FUSION_VARDIR));
     config.warnings.extend(messages);
 }
 
-fn take_over_in(vardir: &Path, config: &Config) -> Vec<String> {
+fn take_over_in(vardir: &Path, config: &Config, fusion_vardir: &Path) -> Vec<String> {
     let mut messages = Vec::new();
     let state_file = vardir.join("agent.state");
     let mut agent_state = state::read_kv(&state_file);
@@ -128,7 +128,7 @@ fn take_over_in(vardir: &Path, config: &Config) -> Vec<String> {
             .find_map(|f| perl_deviceid(&f).map(|id| (id, f, OldAgent::PerlOcs)));
         let fusion = || {
             let adopted = config.migrated.iter().any(|(a, _)| *a == OldAgent::Fusion);
-            let dump = Path::new(FUSION_VARDIR).join(FUSION_DUMP);
+            let dump = fusion_vardir.join(FUSION_DUMP);
             adopted
                 .then(|| fusion_deviceid(&dump))
                 .flatten()
@@ -209,7 +209,7 @@ mod tests {
         std::fs::write(dir.join(PERL_ADM), adm).unwrap();
         let mut c = Config::new();
         c.set("server", "srv", Origin::CommandLine).unwrap();
-        let m = take_over_in(&v, &c);
+        let m = take_over_in(&v, &c, &v.join("no-fusion"));
         assert_eq!(m.len(), 2, "{m:?}");
         assert_eq!(
             state::read_kv(&v.join("agent.state"))
@@ -221,21 +221,41 @@ mod tests {
             std::fs::read_to_string(dir.join(ACCOUNTINFO)).unwrap(),
             "TAG=Site & A\n"
         );
-        assert!(take_over_in(&v, &c).is_empty());
+        assert!(take_over_in(&v, &c, &v.join("no-fusion")).is_empty());
         assert_eq!(std::fs::read_to_string(dir.join(PERL_CONF)).unwrap(), conf);
         assert_eq!(std::fs::read_to_string(dir.join(PERL_ADM)).unwrap(), adm);
         std::fs::remove_dir_all(&v).unwrap();
     }
 
     #[test]
-    fn fusion_dump() {
+    fn fusion_dump_is_read_only_when_its_configuration_was_adopted() {
         let v = tmpdir("fi");
-        let f = v.join(FUSION_DUMP);
-        let mut bytes = b"pst0\x04\x0b\x03\x00\x00\x00\x01\x0a\x18".to_vec();
+        let fi = v.join("fusion");
+        std::fs::create_dir_all(&fi).unwrap();
+        // The layout FusionInventory 2.6 writes: Storable header, a hash of one
+        // scalar (0x0a, length, bytes) under the key `deviceid`.
+        let mut bytes =
+            b"pst0\x04\x0b\x0812345678\x04\x08\x08\x08\x03\x01\x00\x00\x00\x0a\x18".to_vec();
         bytes.extend_from_slice(b"pc12-2023-05-06-07-08-09\x08\x00\x00\x00deviceid");
-        std::fs::write(&f, bytes).unwrap();
+        std::fs::write(fi.join(FUSION_DUMP), bytes).unwrap();
         assert_eq!(
-            fusion_deviceid(&f).as_deref(),
+            fusion_deviceid(&fi.join(FUSION_DUMP)).as_deref(),
+            Some("pc12-2023-05-06-07-08-09")
+        );
+        let ours = v.join("var");
+        std::fs::create_dir_all(&ours).unwrap();
+        let mut c = Config::new();
+        assert!(take_over_in(&ours, &c, &fi).is_empty());
+        c.migrated.push((
+            OldAgent::Fusion,
+            PathBuf::from("/etc/fusioninventory/agent.cfg"),
+        ));
+        let m = take_over_in(&ours, &c, &fi);
+        assert!(m[0].contains("FusionInventory"), "{m:?}");
+        assert_eq!(
+            state::read_kv(&ours.join("agent.state"))
+                .get("deviceid")
+                .map(String::as_str),
             Some("pc12-2023-05-06-07-08-09")
         );
         std::fs::remove_dir_all(&v).unwrap();
