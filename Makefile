@@ -167,7 +167,9 @@ rpm: build
 
 integration-packages: deb
 	$(TESTSRV_PKG) bash t/ocs-server/start.sh
-	OCS_INTEGRATION=1 $(TESTSRV_PKG) $(CARGO) test --release --test package --test dropin -- --test-threads=1 --nocapture
+	status=0; OCS_INTEGRATION=1 $(CARGO) test --release --test package --test dropin \
+		-- --test-threads=1 --nocapture || status=$$?; \
+	$(TESTSRV_PKG) bash t/ocs-server/stop.sh; exit $$status
 
 # `make integration` runs these too (a prerequisite added here, its recipe untouched).
 integration: integration-packages

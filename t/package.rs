@@ -14,8 +14,8 @@
 //!    agent sends to the same server under the same DEVICEID;
 //! 7. purge: nothing left of either agent.
 //!
-//! Each step prints its time. Without root, mmdebstrap or the .deb, the test says why
-//! and is skipped; with `OCS_INTEGRATION=1` a missing .deb or tool is a failure.
+//! Each step prints its time. Without `OCS_INTEGRATION=1` the test says so and is
+//! skipped; with it, a missing .deb, tool or server is a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -298,25 +298,22 @@ fn deb_installs_runs_upgrades_the_perl_agent_and_purges_clean() {
     assert!(root.exists("/etc/cron.daily/ocsinventory-agent"));
     step("6a Debian's Perl agent installed, debconf preseeded", t);
     let t = Instant::now();
-    let reach = server_up();
-    let perl_id = if reach {
-        root.must("ocsinventory-agent --force >/dev/null 2>&1 || true");
-        let conf = root.path(&format!(
-            "/var/lib/ocsinventory-agent/{SERVER_DIR}/ocsinv.conf"
-        ));
-        let text = std::fs::read_to_string(&conf).expect("the Perl agent's ocsinv.conf");
-        let id = text
-            .split("<DEVICEID>")
-            .nth(1)
-            .and_then(|s| s.split("</DEVICEID>").next())
-            .expect("a DEVICEID")
-            .to_string();
-        step("6b the Perl agent ran against the server", t);
-        Some(id)
-    } else {
-        eprintln!("[package] 6b not run: no OCS server on 127.0.0.1:18680 (make integration-packages starts it)");
-        None
-    };
+    assert!(
+        server_up(),
+        "no OCS server on 127.0.0.1:18680: make integration-packages starts it"
+    );
+    root.must("ocsinventory-agent --force >/dev/null 2>&1 || true");
+    let conf = root.path(&format!(
+        "/var/lib/ocsinventory-agent/{SERVER_DIR}/ocsinv.conf"
+    ));
+    let text = std::fs::read_to_string(&conf).expect("the Perl agent's ocsinv.conf");
+    let perl_id = text
+        .split("<DEVICEID>")
+        .nth(1)
+        .and_then(|s| s.split("</DEVICEID>").next())
+        .expect("a DEVICEID")
+        .to_string();
+    step("6b the Perl agent ran against the server", t);
     let t = Instant::now();
     root.must("apt-get install -y -q /tmp/agent.deb");
     let version = root.must("dpkg-query -W -f='${Version}' ocsinventory-agent");
@@ -339,22 +336,24 @@ fn deb_installs_runs_upgrades_the_perl_agent_and_purges_clean() {
         "6c upgrade over the Perl agent: its config kept, cron job and timer gone",
         t,
     );
-    if let Some(perl_id) = perl_id {
-        let t = Instant::now();
-        let (ok, log) = root.sh("ocsinventory-agent --force");
-        assert!(ok, "our agent on the Perl agent's configuration: {log}");
-        assert!(
-            log.contains("/etc/ocsinventory/ocsinventory-agent.cfg"),
-            "one warning names the migrated file: {log}"
-        );
-        let state =
-            std::fs::read_to_string(root.path("/var/lib/ocsinventory-agent/agent.state")).unwrap();
-        assert!(
-            state.contains(&format!("deviceid={perl_id}")),
-            "DEVICEID {perl_id} taken over: {state}"
-        );
-        step("6d our agent: same server, same DEVICEID", t);
-    }
+    let t = Instant::now();
+    let (ok, log) = root.sh("ocsinventory-agent --force");
+    assert!(ok, "our agent on the Perl agent's configuration: {log}");
+    let warning = "migrating the configuration of the Perl OCS agent \
+                   from /etc/ocsinventory/ocsinventory-agent.cfg";
+    assert_eq!(
+        log.matches(warning).count(),
+        1,
+        "one warning names the migrated file: {log}"
+    );
+    assert!(log.contains(&format!("server {SERVER}")), "{log}");
+    let state =
+        std::fs::read_to_string(root.path("/var/lib/ocsinventory-agent/agent.state")).unwrap();
+    assert!(
+        state.contains(&format!("deviceid={perl_id}")),
+        "DEVICEID {perl_id} taken over: {state}"
+    );
+    step("6d our agent: same server, same DEVICEID", t);
 
     // 7. purge both
     let t = Instant::now();
