@@ -12,19 +12,31 @@
 //!   Perl Storable dump whose `deviceid` is the one string in it with a DEVICEID's shape.
 //!   Read only when FusionInventory's configuration was adopted (`legacy::adopt`).
 //!
+//! - The Perl agent's CA certificates: without `ca-cert-file`/`ca-cert-dir`, it trusted
+//!   `<basevardir>/<server>/cacert.pem`, else `ocsinventory-agent-cacert.pem` in its
+//!   configuration folder; so does this agent (the first configured server's file).
+//!
 //! A take-over happens only while our own state has no DEVICEID (or no ACCOUNTINFO for
 //! that server); the old files are read, never changed, so going back to the old agent
 //! still works.
 
 use std::path::{Path, PathBuf};
 
-use super::config::Config;
+use super::config::{Config, Origin};
 use super::legacy::{OldAgent, FUSION_VARDIR};
 use super::state;
 use super::target;
 
 const PERL_CONF: &str = "ocsinv.conf";
 const PERL_ADM: &str = "ocsinv.adm";
+const PERL_CA: &str = "cacert.pem";
+/// The Perl agent's configuration folders, where it also looked for a CA bundle.
+const PERL_ETC: &[&str] = &[
+    "/etc/ocsinventory",
+    "/usr/local/etc/ocsinventory",
+    "/etc/ocsinventory-agent",
+];
+const PERL_ETC_CA: &str = "ocsinventory-agent-cacert.pem";
 const FUSION_DUMP: &str = "FusionInventory-Agent.dump";
 /// The file `task::inventory::server` keeps a server's ACCOUNTINFO in (`KEY=value` lines).
 const ACCOUNTINFO: &str = "accountinfo";
@@ -113,8 +125,38 @@ pub fn take_over(config: &mut Config) {
     let Ok(vardir) = state::vardir(config) else {
         return;
     };
-    let messages = take_over_in(&vardir, config, Path::new(FUSION_VARDIR));
+    let mut messages = take_over_in(&vardir, config, Path::new(FUSION_VARDIR));
+    let etc: Vec<PathBuf> = PERL_ETC.iter().map(PathBuf::from).collect();
+    if let Some(ca) = perl_ca(&vardir, config, &etc) {
+        messages.push(format!(
+            "using the Perl OCS agent's CA certificates {} (set ca-cert-file to choose)",
+            ca.display()
+        ));
+        let origin = Origin::File {
+            path: ca.clone(),
+            line: 0,
+        };
+        // A key of the option table: `set` cannot refuse it.
+        let _ = config.set("ca-cert-file", &ca.to_string_lossy(), origin);
+    }
     config.warnings.extend(messages);
+}
+
+/// The CA bundle the Perl agent would have trusted here, when none is configured.
+fn perl_ca(vardir: &Path, config: &Config, etc: &[PathBuf]) -> Option<PathBuf> {
+    if config.text("ca-cert-file").is_some() || config.text("ca-cert-dir").is_some() {
+        return None;
+    }
+    let servers = config.list("server");
+    let first = servers.first()?;
+    let mut candidates = vec![vardir.join(first.replace('/', "_")).join(PERL_CA)];
+    if let Ok(url) = target::server_url(first) {
+        candidates.push(target::server_dir(vardir, &url).join(PERL_CA));
+    }
+    if config.migrated.iter().any(|(a, _)| *a == OldAgent::PerlOcs) {
+        candidates.extend(etc.iter().map(|d| d.join(PERL_ETC_CA)));
+    }
+    candidates.into_iter().find(|f| f.is_file())
 }
 
 fn take_over_in(vardir: &Path, config: &Config, fusion_vardir: &Path) -> Vec<String> {
@@ -258,6 +300,34 @@ mod tests {
                 .map(String::as_str),
             Some("pc12-2023-05-06-07-08-09")
         );
+        std::fs::remove_dir_all(&v).unwrap();
+    }
+
+    #[test]
+    fn perl_ca_only_without_ours() {
+        let v = tmpdir("ca");
+        let etc = v.join("etc");
+        std::fs::create_dir_all(&etc).unwrap();
+        std::fs::write(etc.join(PERL_ETC_CA), "pem").unwrap();
+        let mut c = Config::new();
+        c.set("server", "https://srv/ocsinventory", Origin::CommandLine)
+            .unwrap();
+        let etcs = [etc.clone()];
+        assert_eq!(
+            perl_ca(&v, &c, &etcs),
+            None,
+            "the bundle needs the Perl file"
+        );
+        c.migrated
+            .push((OldAgent::PerlOcs, PathBuf::from("/x.cfg")));
+        assert_eq!(perl_ca(&v, &c, &etcs), Some(etc.join(PERL_ETC_CA)));
+        let dir = v.join("https:__srv_ocsinventory");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(PERL_CA), "pem").unwrap();
+        assert_eq!(perl_ca(&v, &c, &etcs), Some(dir.join(PERL_CA)));
+        c.set("ca-cert-dir", "/etc/ssl/certs", Origin::CommandLine)
+            .unwrap();
+        assert_eq!(perl_ca(&v, &c, &etcs), None, "ours wins");
         std::fs::remove_dir_all(&v).unwrap();
     }
 }
