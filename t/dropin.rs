@@ -1,7 +1,8 @@
 //! Drop-in against the real OCS server: a machine inventoried by Debian's Perl agent,
 //! then by ours on the same state directory and the same command line (the Perl
 //! agent's option names), is one row in `hardware`: same DEVICEID, LASTDATE moved,
-//! TAG kept.
+//! TAG kept, the Perl agent's files unchanged. Over HTTP, and over HTTPS with the CA
+//! the Perl agent trusted (`cacert.pem` in the server's folder).
 //!
 //! Needs root, `OCS_INTEGRATION=1`, Debian's `ocsinventory-agent` (Perl) installed and
 //! this block's own server instance (`make integration-packages` starts it:
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const SERVER: &str = "http://127.0.0.1:18680/ocsinventory";
-const SERVER_DIR: &str = "http:__127.0.0.1:18680_ocsinventory";
+const SERVER_HTTPS: &str = "https://127.0.0.1:19043/ocsinventory";
 const INSTANCE: &str = "/var/lib/ocsinv-agent-testsrv-pkg";
 const PERL_AGENT: &str = "/usr/bin/ocsinventory-agent";
 
@@ -52,8 +53,8 @@ fn text(o: &Output) -> String {
     )
 }
 
-fn perl_deviceid(vardir: &Path) -> String {
-    let conf = std::fs::read_to_string(vardir.join(SERVER_DIR).join("ocsinv.conf"))
+fn perl_deviceid(server_dir: &Path) -> String {
+    let conf = std::fs::read_to_string(server_dir.join("ocsinv.conf"))
         .expect("the Perl agent wrote ocsinv.conf");
     conf.split("<DEVICEID>")
         .nth(1)
@@ -64,28 +65,46 @@ fn perl_deviceid(vardir: &Path) -> String {
 
 #[test]
 fn perl_agent_then_ours_is_one_computer() {
-    if !enabled() {
-        return;
+    if enabled() {
+        drop_in(SERVER, "http", false);
     }
-    let tmp = std::env::temp_dir().join(format!("ocsa-dropin-{}", std::process::id()));
+}
+
+#[test]
+fn over_https_with_the_perl_agents_ca() {
+    if enabled() {
+        drop_in(SERVER_HTTPS, "https", true);
+    }
+}
+
+fn drop_in(server: &str, name: &str, ca: bool) {
+    let tmp = std::env::temp_dir().join(format!("ocsa-dropin-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let vardir = tmp.join("var");
-    std::fs::create_dir_all(&vardir).unwrap();
-    let tag = format!("DROPIN{}", std::process::id());
+    let server_dir = vardir.join(server.replace('/', "_"));
+    std::fs::create_dir_all(&server_dir).unwrap();
+    if ca {
+        std::fs::copy(
+            format!("{INSTANCE}/ssl/ca.crt"),
+            server_dir.join("cacert.pem"),
+        )
+        .unwrap();
+    }
+    let tag = format!("DROPIN{}{name}", std::process::id());
     let var = vardir.to_str().unwrap();
 
     // The Perl agent; `--local=` empties a `local=` its /etc file may set (which would
     // make it ignore --server).
     let perl = Command::new("perl")
         .arg(PERL_AGENT)
-        .args(["--local", "", "--server", SERVER, "--basevardir", var])
+        .args(["--local", "", "--server", server, "--basevardir", var])
         .args(["--tag", &tag, "--force", "--nosoftware"])
         .env_remove("http_proxy")
         .env_remove("HTTP_PROXY")
         .output()
         .expect("run the Perl agent");
     eprintln!("perl agent:\n{}", text(&perl));
-    let id = perl_deviceid(&vardir);
+    let id = perl_deviceid(&server_dir);
     let rows = || {
         db(&format!(
             "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
@@ -106,7 +125,7 @@ fn perl_agent_then_ours_is_one_computer() {
     let before = lastdate();
     assert_eq!(tag_of(), tag);
     let total = db("SELECT COUNT(*) FROM hardware");
-    let perl_files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(vardir.join(SERVER_DIR))
+    let perl_files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&server_dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
@@ -121,7 +140,7 @@ fn perl_agent_then_ours_is_one_computer() {
 
     // Ours, with the same command line (the Perl agent's option names) on the same state.
     let ours = Command::new(env!("CARGO_BIN_EXE_ocsinventory-agent"))
-        .args(["--server", SERVER, "--basevardir", var, "--force"])
+        .args(["--server", server, "--basevardir", var, "--force"])
         .env_remove("http_proxy")
         .env_remove("HTTP_PROXY")
         .output()
@@ -140,6 +159,12 @@ fn perl_agent_then_ours_is_one_computer() {
         1,
         "one warning names the Perl option: {log}"
     );
+    if ca {
+        assert!(
+            log.contains("using the Perl OCS agent's CA certificates"),
+            "{log}"
+        );
+    }
     let state = std::fs::read_to_string(vardir.join("agent.state")).unwrap();
     assert!(state.contains(&format!("deviceid={id}\n")), "{state}");
 
@@ -164,7 +189,7 @@ fn perl_agent_then_ours_is_one_computer() {
         );
     }
     eprintln!(
-        "[dropin] hardware.ID {hw_id}, DEVICEID {id}: one row, LASTDATE {before} -> {after}, TAG {tag}"
+        "[dropin] {server}: hardware.ID {hw_id}, DEVICEID {id}: one row, LASTDATE {before} -> {after}, TAG {tag}"
     );
     std::fs::remove_dir_all(&tmp).unwrap();
 }
