@@ -126,3 +126,59 @@ integration: integration-dialect
 integration-dialect:
 	OCS_INTEGRATION=1 cargo test --release --test ocs_dialect -- --test-threads=1
 # ---- end of dialect ----
+# ---- packages ----------------------------------------------------------------------
+# make deb: target/debian/ocsinventory-agent_2:<version>+rs-1_<arch>.deb (cargo-deb),
+#   named like Debian's Perl agent with a higher version, so apt upgrades over it
+#   (README.md, "Packages"). Checks first that Cargo.toml's Recommends is what
+#   pkg/debian/recommends.sh computes from the source, then runs lintian when present.
+# make rpm: target/generate-rpm/ocsinventory-agent-<version>-1.<arch>.rpm
+#   (cargo-generate-rpm); its rpm -qlp listing must be pkg/rpm/files, agent.cfg a
+#   config file.
+# make package-tools: installs cargo-deb and cargo-generate-rpm (crates.io), once.
+# make integration-packages (root, OCS_INTEGRATION=1): the throwaway Debian root test
+#   (t/package.rs: mmdebstrap) and the drop-in test against this block's own OCS server
+#   (t/dropin.rs: Debian's Perl agent, then ours, on the same state).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+DEB_VERSION := 2:$(VERSION)+rs-1
+# The file name leaves the epoch out, as Debian's archive does.
+DEB = target/debian/ocsinventory-agent_$(VERSION)+rs-1_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+CARGO_DEB ?= cargo deb
+CARGO_RPM ?= cargo generate-rpm
+RPM = target/generate-rpm/ocsinventory-agent-$(VERSION)-1.$(shell uname -m).rpm
+TESTSRV_PKG = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-pkg OCS_HTTP_PORT=18680 \
+              OCS_HTTPS_PORT=19043 OCS_BADNAME_PORT=19044
+
+.PHONY: deb rpm package-tools integration-packages
+
+package-tools:
+	command -v cargo-deb >/dev/null || $(CARGO) install --locked cargo-deb
+	command -v cargo-generate-rpm >/dev/null || $(CARGO) install --locked cargo-generate-rpm
+
+deb: build
+	@want=$$(sh pkg/debian/recommends.sh) && \
+	have=$$(sed -n 's/^recommends = "\(.*\)"/\1/p' Cargo.toml) && \
+	if [ "$$want" != "$$have" ]; then \
+		echo "Cargo.toml [package.metadata.deb] recommends must be: \"$$want\" (is \"$$have\")" >&2; \
+		exit 1; \
+	fi
+	$(CARGO_DEB) --no-build --deb-version '$(DEB_VERSION)' --output $(DEB)
+	if command -v lintian >/dev/null; then \
+		lintian --fail-on error --suppress-tags-from-file pkg/debian/lintian-suppress $(DEB); \
+	fi
+
+rpm: build
+	$(CARGO_RPM)
+	rpm -qlp $(RPM) | diff -u pkg/rpm/files -
+	rpm -qcp $(RPM) | grep -qx /etc/ocsinventory-agent/agent.cfg
+	rpm -qp --recommends $(RPM)
+	ls -l $(RPM)
+
+integration-packages: deb
+	$(TESTSRV_PKG) bash t/ocs-server/start.sh
+	status=0; OCS_INTEGRATION=1 $(CARGO) test --release --test package --test dropin \
+		-- --test-threads=1 --nocapture || status=$$?; \
+	$(TESTSRV_PKG) bash t/ocs-server/stop.sh; exit $$status
+
+# `make integration` runs these too (a prerequisite added here, its recipe untouched).
+integration: integration-packages
+# ---- end of packages block ---------------------------------------------------------

@@ -365,7 +365,9 @@ fn help_and_man_page_document_every_option() {
 
 #[test]
 fn no_target_is_an_error() {
-    let o = agent(&[]);
+    // An empty configuration: without --conf-file, a machine with the Perl agent's
+    // ocsinventory-agent.cfg would give its target (agent::legacy).
+    let o = agent(&["--conf-file", "/dev/null"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no target defined"));
 }

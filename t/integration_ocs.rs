@@ -257,7 +257,7 @@ fn error_answers_keep_the_state_of_a_real_server() {
     let out = agent(&v, &["-s", A_HTTP]);
     assert!(out.status.success(), "{}", stderr(&out));
     let dir = v.join(A_HTTP.replace('/', "_"));
-    let files = ["last_state", "accountinfo", "options/DOWNLOAD.xml"];
+    let files = ["checksums", "accountinfo", "options/DOWNLOAD.xml"];
     let before: Vec<String> = files
         .iter()
         .map(|f| std::fs::read_to_string(dir.join(f)).unwrap_or_default())

@@ -53,7 +53,7 @@ fn error_answers_keep_the_state_and_the_inventory() {
     let dir = server_dir(&v, &url);
     let out = agent(&v, &["-s", &url]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let last_state = read(&dir.join("last_state"));
+    let last_state = read(&dir.join("checksums"));
     assert!(last_state.contains("deviceid="), "{last_state}");
     assert_eq!(read(&dir.join("accountinfo")), "TAG=NA\n");
     assert!(read(&dir.join("options/DOWNLOAD.xml")).contains("DOWNLOAD"));
@@ -75,7 +75,7 @@ fn error_answers_keep_the_state_and_the_inventory() {
         assert!(err.contains(retry), "{err}");
         assert!(err.contains("inventory") && err.contains("kept"), "{err}");
         // state kept as it was; the inventory waits on disk
-        assert_eq!(read(&dir.join("last_state")), last_state);
+        assert_eq!(read(&dir.join("checksums")), last_state);
         assert_eq!(read(&dir.join("accountinfo")), "TAG=NA\n");
         assert!(dir.join("options/DOWNLOAD.xml").exists());
         assert!(read(&dir.join("pending.xml")).contains("<QUERY>INVENTORY</QUERY>"));

@@ -27,6 +27,9 @@ pub struct Cli {
     pub conf_file: Option<String>,
     /// Option values given on the command line, applied over the file.
     pub values: Vec<(String, String)>,
+    /// The Perl OCS agent's option names that were used (`--basevardir`…), read as ours
+    /// (see `legacy::rewrite_args`); one warning names them.
+    pub old_names: Vec<String>,
 }
 
 /// Internal options of task children; not shown in `--help`.
@@ -58,8 +61,9 @@ pub fn startup_error(e: impl std::fmt::Display) -> std::process::ExitCode {
 
 /// Parses the arguments (without the program name).
 pub fn parse(args: &[String]) -> Result<Cli, ConfigError> {
+    let (args, old_names) = super::legacy::rewrite_args(args);
     let m = getopts_table()
-        .parse(args)
+        .parse(&args)
         .map_err(|e| ConfigError(format!("{e} (see --help)")))?;
     if let Some(free) = m.free.first() {
         return Err(ConfigError(format!(
@@ -104,6 +108,7 @@ pub fn parse(args: &[String]) -> Result<Cli, ConfigError> {
         action,
         conf_file: m.opt_str("conf-file"),
         values,
+        old_names,
     })
 }
 
@@ -112,6 +117,12 @@ impl Cli {
     pub fn apply(&self, config: &mut Config) -> Result<(), ConfigError> {
         for (k, v) in &self.values {
             config.set(k, v, Origin::CommandLine)?;
+        }
+        if !self.old_names.is_empty() {
+            config.warnings.push(format!(
+                "command line: the Perl OCS agent's option names read as ours: {} (see --help)",
+                self.old_names.join(", ")
+            ));
         }
         Ok(())
     }

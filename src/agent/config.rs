@@ -59,6 +59,8 @@ pub struct Config {
     values: BTreeMap<String, Setting>,
     /// Warnings found while loading (unknown keys…), logged once the logger is up.
     pub warnings: Vec<String>,
+    /// The old agents' files adopted by `legacy::adopt` (which agent, which file).
+    pub migrated: Vec<(super::legacy::OldAgent, PathBuf)>,
 }
 
 /// Normalises a key: lower case, `_` read as `-`.

@@ -11,7 +11,9 @@ use super::target::{self, Target};
 use crate::task;
 
 /// Loads the configuration: the file (`--conf-file`, else the default one when it
-/// exists), then the command line over it, then checks every value.
+/// exists), then the command line over it, then an old agent's file when none of these
+/// names a target (`legacy`), then checks every value; a run then takes over the old
+/// agents' DEVICEID (`migrate`).
 pub fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
     let mut config = Config::new();
     match &cli.conf_file {
@@ -22,7 +24,17 @@ pub fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
         None => {}
     }
     cli.apply(&mut config)?;
+    if cli
+        .conf_file
+        .as_deref()
+        .is_none_or(|f| Path::new(f) == Path::new(DEFAULT_CONF_FILE))
+    {
+        super::legacy::adopt(&mut config);
+    }
     config.validate()?;
+    if cli.action == super::cli::Action::Run {
+        super::migrate::take_over(&mut config);
+    }
     Ok(config)
 }
 

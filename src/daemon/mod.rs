@@ -130,6 +130,7 @@ pub fn run(cli: &Cli, config: Config, equipment: Equipment) -> i32 {
         action: cli.action.clone(),
         conf_file: cli.conf_file.as_deref().map(|f| absolute(&base, f)),
         values: cli.values.clone(),
+        old_names: cli.old_names.clone(),
     };
     let mut config = config;
     absolutize(&mut config, &base);

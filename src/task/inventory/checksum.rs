@@ -3,7 +3,7 @@
 //! The OCS server rewrites a known machine's section only when its bit is set in
 //! `HARDWARE/CHECKSUM`. Each section's content is digested (FNV-1a 64 over a canonical
 //! form, stable across runs and builds); the digests of the last inventory a server
-//! accepted are kept in that server's state directory (`last_state`), and the bits of
+//! accepted are kept in that server's state directory (`checksums`), and the bits of
 //! the sections whose digest differs (or that appeared or vanished) are set. Without a
 //! usable previous state (first send, other DEVICEID) every bit is set.
 
@@ -15,8 +15,10 @@ use crate::agent::state;
 use super::collect::CHECKSUM_ALL;
 use super::model::{Entry, Inventory, Value};
 
-/// The state file holding the digests of the last inventory a server accepted.
-pub const FILE: &str = "last_state";
+/// The state file holding the digests of the last inventory a server accepted. Not the
+/// Perl OCS agent's `last_state` (XML, same folder, which it cannot survive reading in
+/// another format): a machine taken over from it keeps that file as it was.
+pub const FILE: &str = "checksums";
 
 /// The server's bit for a section (OCS `Map.pm`); 0 for sections it always rewrites
 /// or does not know. OPERATINGSYSTEM lands in the `hardware` table.

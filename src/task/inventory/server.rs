@@ -12,7 +12,7 @@
 //! contact period), so retries every 60 s, 120 s… cost no new collection. Every state
 //! file is written atomically.
 //!
-//! Files in `<vardir>/<server dir>/`: `last_state` (see [`super::checksum`]),
+//! Files in `<vardir>/<server dir>/`: `checksums` (see [`super::checksum`]),
 //! `accountinfo` (`KEYNAME=KEYVALUE` lines), `pending.xml` + `pending.state`; the
 //! contact's files are described in `agent::contact`.
 
