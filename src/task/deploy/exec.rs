@@ -43,8 +43,14 @@ pub struct Run {
     pub output_len: u64,
 }
 
-/// Runs `program args…` in `dir` with time limit `timeout`.
-pub fn run(program: &str, args: &[&str], dir: &Path, timeout: Duration) -> Run {
+/// Runs `program args…` in `dir`, with `envs` added, under time limit `timeout`.
+pub fn run(
+    program: &str,
+    args: &[&str],
+    dir: &Path,
+    envs: &[(String, String)],
+    timeout: Duration,
+) -> Run {
     let not_run = |why: String| Run {
         ended: Ended::NotRun(why),
         output: String::new(),
@@ -62,6 +68,7 @@ pub fn run(program: &str, args: &[&str], dir: &Path, timeout: Duration) -> Run {
     cmd.args(args)
         .current_dir(dir)
         .env("PATH", search_path(std::env::var("PATH").ok().as_deref()))
+        .envs(envs.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::from(write_end))
         .stderr(Stdio::from(write_err))
@@ -175,19 +182,21 @@ mod tests {
         let d = std::env::temp_dir();
         let r = run(
             "sh",
-            &["-c", "pwd; echo err >&2; exit 3"],
+            &["-c", "pwd; echo err >&2; echo \"$DEPLOY_X\"; exit 3"],
             &d,
+            &[("DEPLOY_X".to_string(), "from-envs".to_string())],
             Duration::from_secs(5),
         );
         assert_eq!(r.ended, Ended::Exit(3));
         assert!(r.output.contains("err"));
+        assert!(r.output.contains("from-envs"));
         assert!(
             r.output
                 .contains(&d.canonicalize().unwrap().display().to_string())
                 || r.output.contains(&d.display().to_string())
         );
         assert!(matches!(
-            run("/no/such/program", &[], &d, Duration::from_secs(1)).ended,
+            run("/no/such/program", &[], &d, &[], Duration::from_secs(1)).ended,
             Ended::NotRun(_)
         ));
     }
@@ -199,6 +208,7 @@ mod tests {
             "sh",
             &["-c", "sleep 60 & echo started; sleep 60"],
             &std::env::temp_dir(),
+            &[],
             Duration::from_millis(500),
         );
         assert_eq!(r.ended, Ended::TimedOut);
@@ -212,6 +222,7 @@ mod tests {
             "sh",
             &["-c", "head -c 1000000 /dev/zero | tr '\\0' x"],
             &std::env::temp_dir(),
+            &[],
             Duration::from_secs(10),
         );
         assert_eq!(r.ended, Ended::Exit(0));

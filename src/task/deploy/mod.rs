@@ -12,6 +12,7 @@
 
 pub mod digest;
 pub mod exec;
+pub mod glpi;
 pub mod history;
 pub mod info;
 pub mod ocs;
@@ -43,6 +44,18 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
         let r = ocs::run(url, config)?;
         messages.push(r.get("message").unwrap_or("").to_string());
         report.fields.extend(r.fields);
+    }
+    if config.flag("glpi-deploy") {
+        match glpi::run(url, config) {
+            Ok(r) => messages.push(r.get("message").unwrap_or("").to_string()),
+            Err(e) => {
+                if messages.is_empty() {
+                    return Err(format!("GLPI Deploy: {e}"));
+                }
+                log::error!("GLPI Deploy: {e}");
+                messages.push(format!("GLPI Deploy failed: {e}"));
+            }
+        }
     }
     report.set("message", messages.join("; "));
     Ok(report)

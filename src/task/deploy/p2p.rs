@@ -294,12 +294,28 @@ pub fn fetch(
     out: &mut dyn Write,
     max: u64,
 ) -> Result<u64, String> {
+    fetch_path(
+        peer,
+        &format!("/?action=download&file={id}/{id}-{n}"),
+        out,
+        max,
+    )
+}
+
+/// GETs `path` from `peer`'s HTTP interface (HTTP/1.0, no proxy: peers are on the
+/// subnet), same rules as [`fetch`].
+pub fn fetch_path(
+    peer: SocketAddrV4,
+    path: &str,
+    out: &mut dyn Write,
+    max: u64,
+) -> Result<u64, String> {
     let mut s = TcpStream::connect_timeout(&SocketAddr::V4(peer), CONNECT_TIMEOUT)
         .map_err(|e| format!("peer {peer}: {e}"))?;
     s.set_read_timeout(Some(READ_TIMEOUT)).ok();
     s.set_write_timeout(Some(READ_TIMEOUT)).ok();
     let request = format!(
-        "GET /?action=download&file={id}/{id}-{n} HTTP/1.0\r\nHost: {peer}\r\nUser-Agent: ocsinventory-agent-p2p\r\n\r\n"
+        "GET {path} HTTP/1.0\r\nHost: {peer}\r\nUser-Agent: ocsinventory-agent-p2p\r\n\r\n"
     );
     s.write_all(request.as_bytes())
         .map_err(|e| format!("peer {peer}: {e}"))?;

@@ -297,7 +297,7 @@ impl Package {
     }
 
     fn unpack(&self, frags: &[PathBuf], work: &Path, max: u64) -> Result<unpack::Stats, Failure> {
-        let mut head = [0u8; 4];
+        let mut head = [0u8; unpack::SNIFF_LEN];
         let n = std::fs::File::open(&frags[0])
             .and_then(|mut f| f.read(&mut head))
             .map_err(|e| Failure::new(Code::ErrBuild, e.to_string()))?;
@@ -314,6 +314,9 @@ impl Package {
                 let r = unpack::zip(&joined, work, max).map_err(fail);
                 let _ = std::fs::remove_file(&joined);
                 r
+            }
+            Some(Format::Tar) => {
+                unpack::tar_stream(Chain::new(frags.to_vec()), work, max).map_err(fail)
             }
             None => Err(fail("the package is neither tar.gz nor zip".into())),
         }
@@ -451,7 +454,13 @@ fn act(
         Action::Execute(command) => {
             log::info!("package {id}: EXECUTE {command}");
             ran(
-                exec::run("/bin/sh", &["-c", command], work, settings.command_timeout),
+                exec::run(
+                    "/bin/sh",
+                    &["-c", command],
+                    work,
+                    &[],
+                    settings.command_timeout,
+                ),
                 "the command",
             )
         }
@@ -478,7 +487,7 @@ fn act(
             log::info!("package {id}: LAUNCH {}", name.display());
             let program = format!("./{}", name.display());
             ran(
-                exec::run(&program, &[], work, settings.command_timeout),
+                exec::run(&program, &[], work, &[], settings.command_timeout),
                 &program,
             )
         }

@@ -31,13 +31,19 @@ pub const MAX_ENTRIES: u64 = 200_000;
 pub enum Format {
     TarGz,
     Zip,
+    /// A tar without compression (GLPI Deploy files may be).
+    Tar,
 }
+
+/// Bytes [`Format::sniff`] needs to tell a plain tar (its `ustar` magic).
+pub const SNIFF_LEN: usize = 262;
 
 impl Format {
     pub fn sniff(head: &[u8]) -> Option<Format> {
         match head {
             [0x1f, 0x8b, ..] => Some(Format::TarGz),
             [b'P', b'K', 3, 4, ..] | [b'P', b'K', 5, 6, ..] => Some(Format::Zip),
+            _ if head.get(257..262) == Some(b"ustar") => Some(Format::Tar),
             _ => None,
         }
     }
@@ -210,7 +216,12 @@ impl Dest<'_> {
 
 /// Unpacks a tar.gz stream into `root` (an existing, empty folder).
 pub fn tar_gz(reader: impl Read, root: &Path, max_bytes: u64) -> Result<Stats, String> {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
+    tar_stream(flate2::read::GzDecoder::new(reader), root, max_bytes)
+}
+
+/// Unpacks a tar stream into `root` (an existing, empty folder).
+pub fn tar_stream(reader: impl Read, root: &Path, max_bytes: u64) -> Result<Stats, String> {
+    let mut archive = tar::Archive::new(reader);
     let mut dest = Dest {
         root,
         max_bytes,
