@@ -160,14 +160,14 @@ pub fn run(
     }
 }
 
-/// Logs a command's output, line by line, marking where it was cut.
-pub fn log_output(id: &str, run: &Run) {
+/// Logs a command's output, line by line after `label`, marking where it was cut.
+pub fn log_output(label: &str, run: &Run) {
     for line in run.output.lines().filter(|l| !l.trim().is_empty()) {
-        log::info!("package {id}: | {line}");
+        log::info!("{label}: | {line}");
     }
     if run.output_len > run.output.len() as u64 {
         log::info!(
-            "package {id}: | … {} more bytes of output not logged",
+            "{label}: | … {} more bytes of output not logged",
             run.output_len - run.output.len() as u64
         );
     }

@@ -429,7 +429,7 @@ fn act(
     _config: &Config,
 ) -> Result<Code, Failure> {
     let ran = |r: exec::Run, what: &str| -> Result<Code, Failure> {
-        exec::log_output(id, &r);
+        exec::log_output(&format!("package {id}"), &r);
         match r.ended {
             Ended::Exit(0) => Ok(Code::Success),
             Ended::Exit(c) => Err(Failure::new(
