@@ -169,8 +169,13 @@ impl Client {
             ));
         }
         let mut reader = resp.into_reader().take(max + 1);
-        let n =
-            std::io::copy(&mut reader, out).map_err(|e| self.error(None, self.io_reason(&e)))?;
+        let n = std::io::copy(&mut reader, out).map_err(|e| {
+            let why = match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => format!("the body was truncated ({e})"),
+                _ => self.io_reason(&e),
+            };
+            self.error(None, why)
+        })?;
         if n > max {
             return Err(self.error(None, format!("sent more than the {max} bytes allowed")));
         }

@@ -526,3 +526,132 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::config::Origin;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    /// Serves each request with the next raw reply, then stops.
+    fn serve(replies: Vec<Vec<u8>>) -> (u16, std::thread::JoinHandle<()>) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let h = std::thread::spawn(move || {
+            for r in replies {
+                let Ok((mut s, _)) = l.accept() else { return };
+                let mut buf = [0u8; 4096];
+                let mut got = Vec::new();
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = s.write_all(&r);
+            }
+        });
+        (port, h)
+    }
+
+    fn setup(name: &str, port: u16, max_mb: &str) -> (PathBuf, Config, Settings, Pack) {
+        let d = std::env::temp_dir().join(format!("ocsa-pkg-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("download/42")).unwrap();
+        std::fs::write(
+            d.join("download/42/info"),
+            r#"<DOWNLOAD ID="42" PRI="5" ACT="EXECUTE" DIGEST="f617f85e691e94e97b4ba53b904f7162" PROTO="HTTP" FRAGS="1" DIGEST_ALGO="MD5" DIGEST_ENCODE="Hexa" COMMAND="touch ran"/>"#,
+        )
+        .unwrap();
+        let mut config = Config::new();
+        for (k, v) in [
+            ("vardir", d.to_str().unwrap()),
+            ("deploy-max-size", max_mb),
+            ("no-p2p", "1"),
+        ] {
+            config.set(k, v, Origin::CommandLine).unwrap();
+        }
+        let settings = Settings::from_config(&config).unwrap();
+        let pack = Pack {
+            id: "42".into(),
+            info_loc: format!("127.0.0.1:{port}/d"),
+            pack_loc: format!("127.0.0.1:{port}/d"),
+            force: false,
+        };
+        (d, config, settings, pack)
+    }
+
+    fn run_steps(d: &Path, config: &Config, settings: &Settings, pack: &Pack) -> Failure {
+        let mut pkg = Package::open(pack, d, settings, config, 30)
+            .unwrap()
+            .unwrap();
+        let mut peers = Peers::default();
+        for _ in 0..10 {
+            match pkg.step(settings, config, &mut peers) {
+                Ok(Step::Again) => continue,
+                Ok(other) => panic!("{other:?}"),
+                Err(f) => return f,
+            }
+        }
+        panic!("no failure");
+    }
+
+    #[test]
+    fn truncated_fragments_fail_after_the_retries() {
+        let short = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nonly fifty bytes..................................".to_vec();
+        let (port, h) = serve(vec![short.clone(), short.clone(), short]);
+        let (d, config, settings, pack) = setup("short", port, "1");
+        let f = run_steps(&d, &config, &settings, &pack);
+        assert_eq!(f.code, Code::ErrDownloadPack, "{}", f.why);
+        assert!(f.why.contains("truncated"), "{}", f.why);
+        assert!(!d.join("download/42/frags/42-1").exists());
+        assert!(!d.join("download/42/frags/42-1.part").exists());
+        h.join().unwrap();
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn oversized_fragments_are_cut_and_refused() {
+        let big = vec![b'x'; (1 << 20) + 10];
+        let mut announced =
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1048586\r\nConnection: close\r\n\r\n".to_vec();
+        announced.extend_from_slice(&big);
+        let mut unannounced = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
+        unannounced.extend_from_slice(&big);
+        let (port, h) = serve(vec![announced, unannounced.clone(), unannounced]);
+        let (d, config, settings, pack) = setup("big", port, "1");
+        let f = run_steps(&d, &config, &settings, &pack);
+        assert_eq!(f.code, Code::ErrDownloadPack, "{}", f.why);
+        assert!(f.why.contains("more than"), "{}", f.why);
+        assert!(!d.join("download/42/frags/42-1.part").exists());
+        h.join().unwrap();
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_wrong_fragment_is_a_bad_digest_and_nothing_runs() {
+        let body =
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nwrong".to_vec();
+        let (port, h) = serve(vec![body]);
+        let (d, config, settings, pack) = setup("digest", port, "1");
+        let mut pkg = Package::open(&pack, &d, &settings, &config, 30)
+            .unwrap()
+            .unwrap();
+        let mut peers = Peers::default();
+        assert_eq!(pkg.step(&settings, &config, &mut peers), Ok(Step::Fragment));
+        let f = pkg.step(&settings, &config, &mut peers).unwrap_err();
+        assert_eq!(f.code, Code::ErrBadDigest);
+        assert!(!d.join("download/42/work").exists(), "nothing unpacked");
+        assert!(!history::contains(&d, "42"), "nothing ran");
+        h.join().unwrap();
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_full_disk_is_out_of_space() {
+        let enospc = std::io::Error::from_raw_os_error(28).to_string();
+        let f = Failure::new(Code::ErrDownloadPack, format!("cannot write x: {enospc}"));
+        assert_eq!(f.code, Code::ErrOutOfSpace);
+    }
+}
