@@ -80,7 +80,8 @@ read -r s_wall s_rss s_st < <(ours server 62499)
 "$BIN" --daemon --no-fork --httpd-ip 127.0.0.1 --httpd-port "$PEER_PORT" --local "$W" \
     --vardir "$W/server" --logfile "$W/daemon.log" </dev/null >/dev/null 2>&1 &
 DAEMON_PID=$!
-for _ in $(seq 100); do grep -q "listening on" "$W/daemon.log" 2>/dev/null && break; sleep 0.1; done
+# ready once its first run (a local inventory) is over, so that it does not compete
+for _ in $(seq 300); do grep -q "task Inventory for local" "$W/daemon.log" 2>/dev/null && break; sleep 0.1; done
 before=$(grep -c "GET /download/$PKG/$PKG-" "$OCS_TESTSRV_DIR/log/apache-access.log" || true)
 read -r p_wall p_rss p_st < <(ours peer "$PEER_PORT")
 sleep 0.5

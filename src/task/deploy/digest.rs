@@ -43,6 +43,17 @@ impl Algo {
     }
 }
 
+impl std::fmt::Display for Algo {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(match self {
+            Algo::Md5 => "MD5",
+            Algo::Sha1 => "SHA1",
+            Algo::Sha256 => "SHA256",
+            Algo::Sha512 => "SHA512",
+        })
+    }
+}
+
 /// A running digest.
 pub enum Hasher {
     Md5(md5::Md5),
@@ -119,7 +130,7 @@ impl Expected {
             };
         if bytes.len() != algo.digest_len() {
             return Err(format!(
-                "DIGEST '{digest}' has {} bytes, {:?} has {}",
+                "DIGEST '{digest}' has {} bytes, {} has {}",
                 bytes.len(),
                 algo,
                 algo.digest_len()

@@ -39,7 +39,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let deviceid = super::deviceid(&settings.vardir)?;
     let client = Client::new(url, config, super::USER_AGENT)?;
     let plain = config.flag("no-compression");
-    report::flush(&server_dir, &client, &deviceid, plain);
+    let reported = report::flush(&server_dir, &client, &deviceid, plain);
     forget_unlisted(&server_dir, &packs);
     if !conf.on {
         out.set("message", "deployment is switched off on the server (ON=0)");
@@ -49,7 +49,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
         |id: &str, code: Code| report::send(&server_dir, &client, &deviceid, id, code, plain);
     let mut active: Vec<Package> = Vec::new();
     let mut outcomes: Vec<String> = Vec::new();
-    for p in &packs {
+    for p in packs.iter().filter(|p| !reported.contains(&p.id)) {
         match Package::open(p, &server_dir, &settings, config, conf.timeout_days) {
             Ok(Some(pkg)) => active.push(pkg),
             Ok(None) => {

@@ -263,7 +263,7 @@ impl Package {
                     ),
                 ));
             }
-            log::info!("package {id}: {:?} digest verified", expected.algo);
+            log::info!("package {id}: {} digest verified", expected.algo);
         }
         let work = self.dir.join("work");
         let _ = std::fs::remove_dir_all(&work);

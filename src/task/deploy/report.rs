@@ -49,17 +49,21 @@ pub fn send(server_dir: &Path, client: &Client, deviceid: &str, id: &str, code: 
     }
 }
 
-/// Sends the outcomes kept by earlier runs; those that fail again stay.
-pub fn flush(server_dir: &Path, client: &Client, deviceid: &str, plain: bool) {
+/// Sends the outcomes kept by earlier runs; those that fail again stay. Returns the IDs
+/// of every kept outcome (sent or not): this run's PROLOG may still list them, and they
+/// must not be answered again.
+pub fn flush(server_dir: &Path, client: &Client, deviceid: &str, plain: bool) -> Vec<String> {
     let p = pending_path(server_dir);
     let Ok(text) = std::fs::read_to_string(&p) else {
-        return;
+        return Vec::new();
     };
+    let mut ids = Vec::new();
     let mut left = String::new();
     for line in text.lines() {
         let Some((id, err)) = line.split_once(' ') else {
             continue;
         };
+        ids.push(id.to_string());
         match post(client, deviceid, id, err, plain) {
             Ok(()) => log::info!("package {id}: reported {err} (kept from an earlier run)"),
             Err(_) => left.push_str(&format!("{line}\n")),
@@ -70,4 +74,19 @@ pub fn flush(server_dir: &Path, client: &Client, deviceid: &str, plain: bool) {
     } else {
         state::write_atomic(&p, left.as_bytes())
     };
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_message_the_server_reads() {
+        let m = super::message("h-2026-01-01-00-00-00", "17", "ERR_BAD_DIGEST");
+        let n = crate::net::xmltree::Node::parse(&m).unwrap();
+        assert_eq!(n.name, "REQUEST");
+        assert_eq!(n.child_text("QUERY"), Some("DOWNLOAD"));
+        assert_eq!(n.child_text("ID"), Some("17"));
+        assert_eq!(n.child_text("ERR"), Some("ERR_BAD_DIGEST"));
+        assert!(super::message("a<b", "1", "x").contains("a&lt;b"));
+    }
 }
