@@ -339,7 +339,32 @@ fn a_second_agent_takes_the_parts_from_the_first_one_s_daemon() {
         "the mirror was not asked again"
     );
     assert!(log.contains("P2P-OK"));
+
+    // C with no-p2p: the mirror again, no peer asked.
+    let c = tmpdir("p2p-c");
+    std::fs::copy(a.join("var/agent.state"), c.join("var/agent.state")).unwrap();
+    server.state.lock().unwrap().jobs = Some(job("job-c"));
+    let (o, log) = agent(
+        &c,
+        &server,
+        &["--deploy-p2p-port", &port.to_string(), "--no-p2p"],
+    );
+    assert!(o.status.success(), "{log}");
+    assert_eq!(last(&server, "job-c").0, "ok");
+    assert!(!log.contains("from peer"), "{log}");
+    assert_eq!(server.state.lock().unwrap().part_requests, 8);
+    assert!(!c.join("var/deploy-peers").exists(), "no scan with no-p2p");
+    let shared = Command::new("find")
+        .arg(c.join("var"))
+        .args(["-path", "*fileparts*", "-type", "f"])
+        .output()
+        .unwrap();
+    assert!(
+        shared.stdout.is_empty(),
+        "nothing kept for peers with no-p2p"
+    );
     drop(_daemon);
+    let _ = std::fs::remove_dir_all(&c);
     let _ = std::fs::remove_dir_all(&a);
     let _ = std::fs::remove_dir_all(&b);
 }

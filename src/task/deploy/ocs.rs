@@ -74,9 +74,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
             let urgent = active.iter().any(|p| p.info.pri == 0);
             let mut i = 0;
             while i < active.len() {
-                let pri = active[i].info.pri;
-                let turn = if urgent { pri == 0 } else { cycle % pri == 0 };
-                if !turn {
+                if !has_turn(active[i].info.pri, cycle, urgent) {
                     i += 1;
                     continue;
                 }
@@ -122,25 +120,31 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
             p.info.id
         );
     }
+    let mut message = if outcomes.is_empty() {
+        "no package finished".to_string()
+    } else {
+        format!("packages: {}", outcomes.join(", "))
+    };
+    if !active.is_empty() {
+        message.push_str(&format!("; {} still pending", active.len()));
+    }
+    if packs.is_empty() {
+        message = "no package to deploy".into();
+    }
     out.set("packages", packs.len())
         .set("pending", active.len())
-        .set(
-            "message",
-            if outcomes.is_empty() && active.is_empty() {
-                "no package to deploy".to_string()
-            } else {
-                format!(
-                    "packages: {}{}",
-                    outcomes.join(", "),
-                    if active.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; {} still pending", active.len())
-                    }
-                )
-            },
-        );
+        .set("message", message);
     Ok(out)
+}
+
+/// Whether a package of priority `pri` gets a step in `cycle` (1-based); `urgent` when
+/// a priority-0 package is waiting, which then goes alone.
+fn has_turn(pri: u64, cycle: u64, urgent: bool) -> bool {
+    if urgent || pri == 0 {
+        pri == 0
+    } else {
+        cycle % pri == 0
+    }
 }
 
 struct Latencies {
@@ -182,5 +186,24 @@ fn forget_unlisted(server_dir: &Path, packs: &[ocs_job::Pack]) {
             log::info!("package {name}: no longer listed by the server, its files are removed");
             package::clean(&e.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_turn;
+
+    #[test]
+    fn priorities() {
+        let turns = |pri, urgent| {
+            (1..=10)
+                .filter(|c| has_turn(pri, *c, urgent))
+                .collect::<Vec<u64>>()
+        };
+        assert_eq!(turns(0, true), (1..=10).collect::<Vec<_>>());
+        assert_eq!(turns(5, false), vec![5, 10]);
+        assert_eq!(turns(1, false), (1..=10).collect::<Vec<_>>());
+        assert_eq!(turns(3, false), vec![3, 6, 9]);
+        assert!(turns(5, true).is_empty(), "priority 0 packages go first");
     }
 }

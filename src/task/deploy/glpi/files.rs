@@ -116,7 +116,11 @@ pub fn download(
     config: &Config,
     peers: &mut Option<Vec<SocketAddrV4>>,
 ) -> Result<Vec<PathBuf>, String> {
-    let side = if file.p2p { "shared" } else { "private" };
+    let side = if file.p2p && settings.p2p {
+        "shared"
+    } else {
+        "private"
+    };
     let expiry = crate::agent::schedule::now() / 60 + file.retention;
     let mut paths = Vec::new();
     for sha in &file.parts {

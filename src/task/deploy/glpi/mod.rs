@@ -137,7 +137,8 @@ fn process(
     }
     let result = steps(job, store, &workdir, settings, config, st, peers);
     let _ = std::fs::remove_dir_all(&workdir);
-    for f in job.files.iter().filter(|f| !f.p2p || f.retention == 0) {
+    let kept = |f: &&job::DeployFile| f.p2p && settings.p2p && f.retention > 0;
+    for f in job.files.iter().filter(|f| !kept(f)) {
         for sha in &f.parts {
             for side in ["private", "shared"] {
                 if let Ok(entries) = std::fs::read_dir(store.join("fileparts").join(side)) {
