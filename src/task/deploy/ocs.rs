@@ -143,7 +143,7 @@ fn has_turn(pri: u64, cycle: u64, urgent: bool) -> bool {
     if urgent || pri == 0 {
         pri == 0
     } else {
-        cycle % pri == 0
+        cycle.is_multiple_of(pri)
     }
 }
 
