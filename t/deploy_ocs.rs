@@ -8,6 +8,8 @@
 mod support;
 
 use std::io::{Read, Write};
+
+use md5::Digest;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -255,7 +257,7 @@ fn execute_store_and_launch_succeed_and_run_once() {
 }
 
 #[test]
-fn bad_digest_hanging_command_and_failing_command_are_reported() {
+fn bad_digest_info_archive_and_commands_are_reported_and_nothing_runs() {
     if !enabled() {
         return;
     }
@@ -264,6 +266,7 @@ fn bad_digest_hanging_command_and_failing_command_are_reported() {
     register(&d);
     let mark = d.join("must-not-exist");
     let (p_digest, p_hang, p_fail) = (pkg_id(11), pkg_id(12), pkg_id(13));
+    let (p_noinfo, p_absurd, p_evil) = (pkg_id(14), pkg_id(15), pkg_id(16));
     script(
         "make-package.sh",
         &[
@@ -280,6 +283,32 @@ fn bad_digest_hanging_command_and_failing_command_are_reported() {
         "make-package.sh",
         &[&id, &p_fail, "EXECUTE", "echo failing; exit 7"],
     );
+    let touch = format!("touch {}", mark.display());
+    // no info file on the server
+    script("make-package.sh", &[&id, &p_noinfo, "EXECUTE", &touch]);
+    std::fs::remove_file(format!("{DIR}/download/{p_noinfo}/info")).unwrap();
+    // an absurd info file
+    script("make-package.sh", &[&id, &p_absurd, "EXECUTE", &touch]);
+    let info_path = format!("{DIR}/download/{p_absurd}/info");
+    let info = std::fs::read_to_string(&info_path).unwrap();
+    std::fs::write(&info_path, info.replace("FRAGS=\"1\"", "FRAGS=\"-3\"")).unwrap();
+    // an archive that climbs out of its folder, with the right digest
+    script("make-package.sh", &[&id, &p_evil, "EXECUTE", &touch]);
+    let evil = evil_archive();
+    std::fs::write(format!("{DIR}/download/{p_evil}/{p_evil}-1"), &evil).unwrap();
+    let md5: String = md5::Md5::digest(&evil)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let info_path = format!("{DIR}/download/{p_evil}/info");
+    let info = std::fs::read_to_string(&info_path).unwrap();
+    let start = info.find("DIGEST=\"").unwrap() + 8;
+    let end = start + info[start..].find('"').unwrap();
+    std::fs::write(
+        &info_path,
+        format!("{}{md5}{}", &info[..start], &info[end..]),
+    )
+    .unwrap();
     let t = Instant::now();
     let out = agent(&d, &["--deploy-command-timeout", "2"]);
     let log = log_of(&d);
@@ -290,11 +319,16 @@ fn bad_digest_hanging_command_and_failing_command_are_reported() {
     assert_eq!(tvalue(&id, &p_hang), "ERR_TIMEOUT", "{log}");
     assert_eq!(tvalue(&id, &p_fail), "ERR_EXECUTE", "{log}");
     assert!(log.contains("failing"));
+    assert_eq!(tvalue(&id, &p_noinfo), "ERR_DOWNLOAD_INFO", "{log}");
+    assert_eq!(tvalue(&id, &p_absurd), "ERR_DOWNLOAD_INFO", "{log}");
+    assert_eq!(tvalue(&id, &p_evil), "ERR_BUILD", "{log}");
+    assert!(log.contains("climbs out"), "{log}");
+    assert!(!Path::new("/tmp/escaped-by-ocs-pkg").exists());
     let ps = Command::new("ps").args(["-eo", "args"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&ps.stdout)
         .lines()
         .any(|l| l.trim() == "sleep 600"));
-    for p in [&p_digest, &p_hang, &p_fail] {
+    for p in [&p_digest, &p_hang, &p_fail, &p_noinfo, &p_absurd, &p_evil] {
         let leftovers = std::fs::read_dir(d.join("var"))
             .unwrap()
             .flatten()
@@ -306,6 +340,21 @@ fn bad_digest_hanging_command_and_failing_command_are_reported() {
         "bad fragments are not shared"
     );
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A tar.gz whose entry climbs out of the work folder (`../../../../tmp/…`).
+fn evil_archive() -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut b = tar::Builder::new(gz);
+    let name = b"../../../../../../../../tmp/escaped-by-ocs-pkg";
+    let mut h = tar::Header::new_gnu();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name);
+    h.set_size(2);
+    h.set_mode(0o644);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    b.append(&h, &b"x\n"[..]).unwrap();
+    b.into_inner().unwrap().finish().unwrap()
 }
 
 /// The first agent's daemon, serving its `shared/` on loopback.
