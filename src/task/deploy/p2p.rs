@@ -406,6 +406,37 @@ mod tests {
     }
 
     #[test]
+    fn the_scan_is_bounded() {
+        let settings = Settings {
+            vardir: std::env::temp_dir(),
+            frag_latency: None,
+            cycle_latency: None,
+            period_latency: None,
+            max_size: 1,
+            command_timeout: Duration::from_secs(1),
+            run_budget: Duration::from_secs(1),
+            p2p: true,
+            p2p_retention: 1,
+            p2p_port: 1,
+            p2p_subnets: vec!["10.0.0.0/8".into(), "127.0.0.1".into()],
+            httpd_port: 1,
+        };
+        // only computed here, never scanned
+        let t = targets(&settings);
+        assert_eq!(t.len(), MAX_SCAN);
+        assert_eq!(t[0], Ipv4Addr::new(10, 0, 0, 0));
+        let small = Settings {
+            p2p_subnets: vec![
+                "127.0.0.0/30".into(),
+                "127.0.0.2-127.0.0.5".into(),
+                "bad".into(),
+            ],
+            ..settings
+        };
+        assert_eq!(targets(&small).len(), 6, "ranges merged without doubles");
+    }
+
+    #[test]
     fn scan_finds_listeners_on_loopback_only_where_they_are() {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
