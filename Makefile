@@ -182,3 +182,20 @@ integration-packages: deb
 # `make integration` runs these too (a prerequisite added here, its recipe untouched).
 integration: integration-packages
 # ---- end of packages block ---------------------------------------------------------
+# ---- deploy ----------------------------------------------------------------------
+# The Deploy task against its own real OCS server instance (packages made by
+# t/ocs-server/make-package.sh, P2P between two agents on loopback), and the bench of
+# a 50 MB package beside the Debian (Perl) ocsinventory-agent.
+TESTSRV_DEPLOY = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-deploy OCS_HTTP_PORT=18380 \
+                 OCS_HTTPS_PORT=18743 OCS_BADNAME_PORT=18744
+
+.PHONY: integration-deploy bench-deploy
+integration: integration-deploy
+integration-deploy:
+	$(TESTSRV_DEPLOY) bash t/ocs-server/start.sh
+	OCS_INTEGRATION=1 cargo test --release --test deploy_ocs -- --test-threads=1
+
+bench: bench-deploy
+bench-deploy: build
+	$(TESTSRV_DEPLOY) bash t/bench/deploy.sh $(BIN)
+# ---- end of deploy block ---------------------------------------------------------

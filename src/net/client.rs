@@ -130,6 +130,67 @@ impl Client {
         }
     }
 
+    /// GETs the client's URL and streams a 2xx body into `out`; returns its length. A
+    /// body over `max` bytes, or shorter than its Content-Length, is an error (nothing
+    /// says how much of `out` is good then: the caller throws it away).
+    pub fn get_to(&self, out: &mut dyn std::io::Write, max: u64) -> Result<u64, NetError> {
+        let get = |auth: Option<&str>| {
+            let mut req = self.agent.get(&self.url).set("Pragma", "no-cache");
+            if let Some(a) = auth {
+                req = req.set("Authorization", a);
+            }
+            req.call().map_err(Box::new)
+        };
+        let mut result = get(None);
+        if let (Err(e), Some((user, password))) = (&result, &self.credentials) {
+            if matches!(e.as_ref(), ureq::Error::Status(401, _)) {
+                let token = crate::encoding::base64(format!("{user}:{password}").as_bytes());
+                result = get(Some(&format!("Basic {token}")));
+            }
+        }
+        let resp = match result.map_err(|e| *e) {
+            Ok(r) => r,
+            Err(ureq::Error::Status(code, resp)) => {
+                let why = format!("HTTP {code} {}", resp.status_text());
+                return Err(self.error(Some(code), why));
+            }
+            Err(ureq::Error::Transport(t)) => {
+                return Err(self.error(None, self.transport_reason(&t)))
+            }
+        };
+        let announced: Option<u64> = resp.header("Content-Length").and_then(|v| v.parse().ok());
+        if announced.is_some_and(|n| n > max) {
+            return Err(self.error(
+                None,
+                format!(
+                    "announces {} bytes, more than the {max} allowed",
+                    announced.unwrap_or(0)
+                ),
+            ));
+        }
+        let mut reader = resp.into_reader().take(max + 1);
+        let n = std::io::copy(&mut reader, out).map_err(|e| {
+            let why = match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => format!("the body was truncated ({e})"),
+                _ => self.io_reason(&e),
+            };
+            self.error(None, why)
+        })?;
+        if n > max {
+            return Err(self.error(None, format!("sent more than the {max} bytes allowed")));
+        }
+        if announced.is_some_and(|a| a != n) {
+            return Err(self.error(
+                None,
+                format!(
+                    "sent {n} of the {} bytes it announced (truncated)",
+                    announced.unwrap_or(0)
+                ),
+            ));
+        }
+        Ok(n)
+    }
+
     fn send(
         &self,
         body: &[u8],

@@ -117,6 +117,13 @@ impl Node {
         root.ok_or_else(|| "not an XML document (no root element)".to_string())
     }
 
+    /// Writes the element alone, without an XML declaration (to go inside a document).
+    pub fn to_element_xml(&self) -> String {
+        let mut w = Writer::new(Cursor::new(Vec::new()));
+        let _ = write_node(&mut w, self);
+        String::from_utf8_lossy(&w.into_inner().into_inner()).into_owned()
+    }
+
     /// Writes the element as a standalone XML document.
     pub fn to_xml(&self) -> String {
         let mut w = Writer::new_with_indent(Cursor::new(Vec::new()), b' ', 2);

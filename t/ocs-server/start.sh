@@ -67,6 +67,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$OCS_DIR" "$RUN" "$LOG/ocs" "$SSL" "$OCS_DIR/htdocs"
+# Deployment packages (t/ocs-server/make-package.sh writes them), served at /download.
+DL_DIR=$OCS_DIR/download; mkdir -p "$DL_DIR"; chmod 755 "$OCS_DIR" "$DL_DIR"
 chmod 755 "$OCS_DIR" "$RUN" "$LOG" "$OCS_DIR/htdocs"
 chown www-data:www-data "$LOG/ocs"
 chown mysql:mysql "$RUN"
@@ -205,6 +207,7 @@ LoadModule authz_core_module $M/mod_authz_core.so
 LoadModule socache_shmcb_module $M/mod_socache_shmcb.so
 LoadModule ssl_module $M/mod_ssl.so
 LoadModule perl_module $M/mod_perl.so
+LoadModule alias_module $M/mod_alias.so
 StartServers 2
 MinSpareServers 1
 MaxSpareServers 4
@@ -301,6 +304,12 @@ PerlModule Apache::Ocsinventory::Server::Capacities::Snmp
   SetHandler perl-script
   PerlHandler Apache::Ocsinventory
 </Location>
+# Package info files and fragments, as the console's /download alias serves them.
+Alias /download $DL_DIR
+<Directory $DL_DIR>
+  Require all granted
+  Options None
+</Directory>
 CONF
 
 if alive "$AP_PID" /usr/sbin/apache2 "$CONF" && cmp -s "$CONF.new" "$CONF"; then

@@ -170,7 +170,7 @@ fn add_fragments(xml: &mut String, fragments: &[Node]) {
     let Some(at) = xml.rfind("</CONTENT>") else {
         return;
     };
-    let text: String = fragments.iter().map(Node::to_xml).collect();
+    let text: String = fragments.iter().map(Node::to_element_xml).collect();
     for f in fragments {
         log::debug!("adding {} to the inventory", f.name);
     }
@@ -373,6 +373,7 @@ mod tests {
             "<REQUEST><CONTENT><HARDWARE/></CONTENT><QUERY>INVENTORY</QUERY></REQUEST>".to_string();
         let frag = Node::parse("<IPDISCOVER><H><I>127.0.0.2</I><M>00:11:22:33:44:55</M><N>a&amp;b</N></H></IPDISCOVER>").unwrap();
         add_fragments(&mut xml, &[frag]);
+        assert_eq!(xml.matches("<?xml").count(), 0, "no declaration inside: {xml}");
         let doc = Node::parse(&xml).unwrap();
         let h = doc
             .child("CONTENT")
