@@ -373,7 +373,11 @@ mod tests {
             "<REQUEST><CONTENT><HARDWARE/></CONTENT><QUERY>INVENTORY</QUERY></REQUEST>".to_string();
         let frag = Node::parse("<IPDISCOVER><H><I>127.0.0.2</I><M>00:11:22:33:44:55</M><N>a&amp;b</N></H></IPDISCOVER>").unwrap();
         add_fragments(&mut xml, &[frag]);
-        assert_eq!(xml.matches("<?xml").count(), 0, "no declaration inside: {xml}");
+        assert_eq!(
+            xml.matches("<?xml").count(),
+            0,
+            "no declaration inside: {xml}"
+        );
         let doc = Node::parse(&xml).unwrap();
         let h = doc
             .child("CONTENT")
