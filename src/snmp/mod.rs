@@ -6,12 +6,17 @@
 //!   whether it came from the network or from an `snmpwalk` file, so every device rule
 //!   runs and is tested without a device.
 //!
+//! - [`walkfile`]: `snmpwalk` output (and snmpsim recordings) read as a device;
+//! - [`mibnames`]: the MIB names such walks may print, back to numbers.
+//!
 //! The engine (BER, messages, USM, the non-blocking client that keeps many devices in
 //! flight in one thread) and the walk-file reader live beside these.
 
+pub mod mibnames;
 pub mod oid;
 pub mod table;
 pub mod value;
+pub mod walkfile;
 
 pub use oid::Oid;
 pub use table::OidTable;
