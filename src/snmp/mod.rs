@@ -7,11 +7,15 @@
 //!   runs and is tested without a device.
 //!
 //! - [`walkfile`]: `snmpwalk` output (and snmpsim recordings) read as a device;
+//! - [`canonical`]: values cleaned into inventory form (strings, MACs, serials, uptimes);
+//! - [`identify`]: what a device is (TYPE, vendor, model);
 //! - [`mibnames`]: the MIB names such walks may print, back to numbers.
 //!
 //! The engine (BER, messages, USM, the non-blocking client that keeps many devices in
 //! flight in one thread) and the walk-file reader live beside these.
 
+pub mod canonical;
+pub mod identify;
 pub mod mibnames;
 pub mod oid;
 pub mod table;
