@@ -94,7 +94,7 @@ fn mac_bytes(v: &Value) -> Option<Vec<u8>> {
             .strip_prefix("0x")
             .or_else(|| text.strip_prefix("0X"))
             .unwrap_or(text);
-        if h.len() >= 12 && h.len() % 2 == 0 && h.chars().all(|c| c.is_ascii_hexdigit()) {
+        if h.len() >= 12 && h.len().is_multiple_of(2) && h.chars().all(|c| c.is_ascii_hexdigit()) {
             (0..h.len())
                 .step_by(2)
                 .map(|i| u8::from_str_radix(&h[i..i + 2], 16).ok())

@@ -12,7 +12,9 @@ use super::oid::Oid;
 /// object names are unique across the MIBs listed here.
 const NAMES: &[(&str, &str)] = &[
     // SMI roots
+    ("ccitt", "0"),
     ("iso", "1"),
+    ("joint-iso-ccitt", "2"),
     ("org", "1.3"),
     ("dod", "1.3.6"),
     ("internet", "1.3.6.1"),

@@ -1,0 +1,169 @@
+//! By hand: `--netinventory HOST[:PORT]` and `--netinventory-file FILE`, the SNMPQUERY
+//! message of each device written to the local target (stdout, a file, or one file per
+//! device in a directory).
+//!
+//! A walk file `F` may have siblings `F@VLAN`: the bridge tables read in that VLAN's
+//! context, as the reference agents' test walks do.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::agent::config::Config;
+use crate::agent::runner::Report;
+use crate::agent::state;
+use crate::agent::target::Target;
+use crate::snmp::identify::SysObjectDb;
+use crate::snmp::table::OidTable;
+use crate::snmp::walkfile;
+
+use super::device::{self, Params};
+use super::message;
+
+/// Whether the options ask for a by-hand SNMP inventory.
+pub fn wanted(config: &Config) -> bool {
+    !config.list("netinventory").is_empty() || !config.list("netinventory-file").is_empty()
+}
+
+/// A walk file read as a device, with the VLAN-context siblings `FILE@VLAN`.
+pub fn read_walk(path: &Path) -> Result<(OidTable, BTreeMap<u64, OidTable>), String> {
+    let walk = walkfile::read(path)?;
+    for p in walk.problems() {
+        log::warn!("{}: {p}", path.display());
+    }
+    if walk.table.is_empty() {
+        return Err(format!("{}: no SNMP value in this file", path.display()));
+    }
+    let mut vlans = BTreeMap::new();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let f = e.file_name().to_string_lossy().into_owned();
+            let Some(v) = f
+                .strip_prefix(&name)
+                .and_then(|r| r.strip_prefix('@'))
+                .and_then(|v| v.parse::<u64>().ok())
+            else {
+                continue;
+            };
+            match walkfile::read(&e.path()) {
+                Ok(w) => {
+                    vlans.insert(v, w.table);
+                }
+                Err(err) => log::warn!("{err}"),
+            }
+        }
+    }
+    Ok((walk.table, vlans))
+}
+
+/// The DEVICEID the messages carry.
+fn deviceid(config: &Config) -> String {
+    let host = nix::unistd::gethostname()
+        .map(|h| h.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "localhost".into());
+    state::vardir(config)
+        .and_then(|v| state::deviceid(&v, &host))
+        .unwrap_or_else(|_| format!("{}-2000-01-01-00-00-00", state::short_hostname(&host)))
+}
+
+pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
+    let Target::Local(path) = target else {
+        return Err("not a local target".into());
+    };
+    let db = SysObjectDb::system();
+    let id = deviceid(config);
+    let mut docs: Vec<(String, String)> = Vec::new();
+    let mut failed = 0;
+    for file in config.list("netinventory-file") {
+        match read_walk(Path::new(&file)) {
+            Ok((table, vlan_tables)) => {
+                let params = Params {
+                    id: "0".into(),
+                    vlan_tables,
+                    ..Params::default()
+                };
+                let dev = device::inventory(&table, &db, &params);
+                log::info!(
+                    "{file}: {} {} with {} ports",
+                    dev.get("TYPE").unwrap_or("device"),
+                    dev.get("NAME").unwrap_or("(no name)"),
+                    dev.ports.len()
+                );
+                docs.push((label(&file), message::device(&id, "1", &dev)));
+            }
+            Err(e) => {
+                failed += 1;
+                log::error!("{e}");
+                docs.push((label(&file), message::error(&id, "1", "0", "", &e)));
+            }
+        }
+    }
+    for host in config.list("netinventory") {
+        failed += 1;
+        let e = format!("{host}: live SNMP queries need the SNMP engine, not built in yet");
+        log::error!("{e}");
+        docs.push((label(&host), message::error(&id, "1", "0", "", &e)));
+    }
+    let written = write(path, &docs)?;
+    let mut report = Report::ok();
+    report.set("devices", docs.len() - failed);
+    report.set("failed", failed);
+    report.set(
+        "message",
+        format!("{} SNMP inventories written to {written}", docs.len()),
+    );
+    if failed > 0 && failed == docs.len() {
+        return Err(format!("no device could be inventoried ({failed} failed)"));
+    }
+    Ok(report)
+}
+
+/// A file-name-safe label of a device (its address or walk file name).
+fn label(source: &str) -> String {
+    let base = Path::new(source)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| source.to_string());
+    base.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// stdout: the messages one after the other; a directory: `netinventory-<label>.xml`
+/// each; a file: the messages one after the other.
+fn write(path: &str, docs: &[(String, String)]) -> Result<String, String> {
+    if path == "-" {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        for (_, d) in docs {
+            out.write_all(d.as_bytes())
+                .map_err(|e| format!("cannot write to stdout: {e}"))?;
+        }
+        return Ok("stdout".into());
+    }
+    let p = PathBuf::from(path);
+    if p.is_dir() {
+        for (l, d) in docs {
+            let f = p.join(format!("netinventory-{l}.xml"));
+            state::write_atomic(&f, d.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", f.display()))?;
+        }
+        return Ok(p.display().to_string());
+    }
+    let all: String = docs.iter().map(|(_, d)| d.as_str()).collect();
+    state::write_atomic(&p, all.as_bytes()).map_err(|e| format!("cannot write {path}: {e}"))?;
+    Ok(path.to_string())
+}
