@@ -30,14 +30,19 @@ use ocsinventory_agent::task::snmp::device::{self, Params};
 use serde_json::{Map, Value};
 
 /// Mismatches kept on purpose: (case prefix, field path prefix, why).
-const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
+const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[(
+    "ricoh-aficio-mp171--sample2",
+    "INFO.UPTIME",
+    "the walk has DISMAN-EVENT-MIB::sysUpTimeInstance (sysUpTime.0); the reference's walk \
+     reader knows only a fixed list of MIB names and drops it, we read it",
+)];
 
 /// Lowest share of equal fields accepted per kind, in percent.
 const FLOORS: &[(&str, f64)] = &[
     ("parse", 100.0),
-    ("inventory", 90.0),
-    ("components", 0.0),
-    ("mibsupport", 0.0),
+    ("inventory", 98.0),
+    ("components", 95.0),
+    ("mibsupport", 95.0),
 ];
 
 fn corpus() -> Option<PathBuf> {
@@ -98,7 +103,11 @@ fn flatten(v: &Value, path: &str, out: &mut BTreeMap<String, String>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 flatten(x, &p, out);
             }
         }
@@ -214,7 +223,11 @@ fn db_for(root: &Path, datadir: Option<&str>) -> SysObjectDb {
     }
 }
 
-fn our_device(table: &ocsinventory_agent::snmp::OidTable, db: &SysObjectDb, params: &Params) -> Value {
+fn our_device(
+    table: &ocsinventory_agent::snmp::OidTable,
+    db: &SysObjectDb,
+    params: &Params,
+) -> Value {
     let dev = device::inventory(table, db, params);
     hash(&dev.to_node())
 }
@@ -280,7 +293,9 @@ fn inventory_case(root: &Path, dir: &Path, table: &ocsinventory_agent::snmp::Oid
     let params = Params {
         id: replay["device_id"].as_str().unwrap_or("0").to_string(),
         forced_type: replay["device_type"].as_str().map(str::to_string),
-        peer: replay["peer_ip"].as_str().and_then(|p| p.parse::<Ipv4Addr>().ok()),
+        peer: replay["peer_ip"]
+            .as_str()
+            .and_then(|p| p.parse::<Ipv4Addr>().ok()),
         ..Params::default()
     };
     let db = db_for(root, replay["datadir"].as_str());
@@ -311,7 +326,14 @@ fn components_case(root: &Path, dir: &Path, table: &ocsinventory_agent::snmp::Oi
     let case = dir.file_name().unwrap().to_string_lossy().into_owned();
     let exp = json(&dir.join("expected.json"));
     let db = db_for(root, Some("support"));
-    let dev = our_device(table, &db, &Params { id: "0".into(), ..Params::default() });
+    let dev = our_device(
+        table,
+        &db,
+        &Params {
+            id: "0".into(),
+            ..Params::default()
+        },
+    );
     let ours = dev
         .get("COMPONENTS")
         .and_then(|c| c.get("COMPONENT"))
@@ -328,7 +350,14 @@ fn mibsupport_case(root: &Path, dir: &Path, table: &ocsinventory_agent::snmp::Oi
     let case = dir.file_name().unwrap().to_string_lossy().into_owned();
     let exp = json(&dir.join("expected.json"));
     let db = db_for(root, Some("support"));
-    let dev = device::inventory(table, &db, &Params { id: "0".into(), ..Params::default() });
+    let dev = device::inventory(
+        table,
+        &db,
+        &Params {
+            id: "0".into(),
+            ..Params::default()
+        },
+    );
     let mut t = Tally::default();
     if let Some(ports) = exp.get("expected_ports").and_then(Value::as_object) {
         let mut want = Map::new();
@@ -358,17 +387,40 @@ fn mibsupport_case(root: &Path, dir: &Path, table: &ocsinventory_agent::snmp::Oi
         for a in asserts {
             let name = a["name"].as_str().unwrap_or("");
             let src = a["source"].as_str().unwrap_or("");
-            if src.contains("before run()") || name.contains("before run()") || name.contains("phantom port 157 only") {
+            if src.contains("before run()")
+                || name.contains("before run()")
+                || name.contains("phantom port 157 only")
+            {
                 continue;
             }
             let ok = if name.contains("removed after run()") {
                 Some(dev.ports.len().to_string() == scalar(&a["expected"]).unwrap_or_default())
+            } else if src.contains("!exists $ports->{") {
+                let idx: u64 = src
+                    .split("$ports->{")
+                    .nth(1)
+                    .and_then(|r| r.split('}').next())
+                    .and_then(|i| i.parse().ok())
+                    .unwrap_or(0);
+                Some(!dev.ports.contains_key(&idx))
             } else if let Some(rest) = src.split("$ports->{").nth(1) {
                 let idx: u64 = rest.split('}').next().unwrap_or("").parse().unwrap_or(0);
-                let field = rest.split("->{").nth(1).and_then(|f| f.split('}').next()).unwrap_or("");
-                let got = dev.ports.get(&idx).and_then(|p| p.fields.get(field)).cloned();
+                let field = rest
+                    .split("->{")
+                    .nth(1)
+                    .and_then(|f| f.split('}').next())
+                    .unwrap_or("");
+                let got = dev
+                    .ports
+                    .get(&idx)
+                    .and_then(|p| p.fields.get(field))
+                    .cloned();
                 if a["assertion"] == "ok" {
-                    Some(if src.contains("!defined") { got.is_none() && !dev.ports.contains_key(&idx) || got.is_none() } else { got.is_some() })
+                    Some(if src.contains("!defined") {
+                        got.is_none() && !dev.ports.contains_key(&idx) || got.is_none()
+                    } else {
+                        got.is_some()
+                    })
                 } else {
                     Some(got == scalar(&a["expected"]))
                 }
@@ -404,7 +456,13 @@ fn walks_conformance() {
     }
     dirs.sort();
     for dir in dirs {
-        let kind = dir.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+        let kind = dir
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let case = dir.file_name().unwrap().to_string_lossy().into_owned();
         println!("== {kind}/{case}");
         let walk = walkfile::read(&dir.join("input.walk")).unwrap();
@@ -418,14 +476,27 @@ fn walks_conformance() {
             "mibsupport" => mibsupport_case(&root, &dir, &walk.table),
             _ => continue,
         };
-        println!("  {case}: {}/{} fields equal ({:.1} %)", t.equal, t.total, t.pct());
+        println!(
+            "  {case}: {}/{} fields equal ({:.1} %)",
+            t.equal,
+            t.total,
+            t.pct()
+        );
         kinds.entry(kind).or_default().add(t);
     }
     let mut failures = Vec::new();
     let mut all = Tally::default();
     for (kind, t) in &kinds {
-        println!("{kind}: {}/{} fields equal ({:.1} %)", t.equal, t.total, t.pct());
-        let floor = FLOORS.iter().find(|(k, _)| k == kind).map_or(100.0, |(_, f)| *f);
+        println!(
+            "{kind}: {}/{} fields equal ({:.1} %)",
+            t.equal,
+            t.total,
+            t.pct()
+        );
+        let floor = FLOORS
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map_or(100.0, |(_, f)| *f);
         if t.pct() < floor {
             failures.push(format!("{kind}: {:.1} % < {floor} %", t.pct()));
         }
@@ -433,6 +504,11 @@ fn walks_conformance() {
     for t in kinds.into_values() {
         all.add(t);
     }
-    println!("all: {}/{} fields equal ({:.1} %)", all.equal, all.total, all.pct());
+    println!(
+        "all: {}/{} fields equal ({:.1} %)",
+        all.equal,
+        all.total,
+        all.pct()
+    );
     assert!(failures.is_empty(), "below the floor: {failures:?}");
 }

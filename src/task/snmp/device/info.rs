@@ -11,6 +11,7 @@ use crate::snmp::identify::Identity;
 use crate::snmp::table::OidTable;
 
 use super::super::model::{Device, Fields};
+use super::super::vendors::Overrides;
 use super::{column, first_of, get, Params};
 
 /// Where a serial number may be, after entPhysicalSerialNum and prtGeneralSerialNumber:
@@ -45,16 +46,25 @@ fn is_placeholder(text: &str) -> bool {
         && text.contains(".conf")
 }
 
-pub fn fill(table: &OidTable, id: &Identity, params: &Params, dev: &mut Device) {
+pub fn fill(table: &OidTable, id: &Identity, o: &Overrides, params: &Params, dev: &mut Device) {
     dev.set("ID", Some(params.id.clone()));
-    let kind = params.forced_type.clone().or_else(|| id.kind.clone());
+    let kind = params
+        .forced_type
+        .clone()
+        .or_else(|| o.kind.clone())
+        .or_else(|| id.kind.clone());
     dev.set("TYPE", kind);
-    dev.set("MANUFACTURER", id.manufacturer.clone());
-    dev.set("MODEL", id.model.clone());
+    dev.set(
+        "MANUFACTURER",
+        o.manufacturer.clone().or_else(|| id.manufacturer.clone()),
+    );
+    dev.set("MODEL", o.model.clone().or_else(|| id.model.clone()));
     dev.set("COMMENTS", id.description.clone());
-    let name = get(table, "1.3.6.1.2.1.1.5.0")
-        .or_else(|| get(table, "1.3.6.1.4.1.2699.1.2.1.2.1.1.2.1"))
-        .and_then(canonical::text);
+    let name = o.name.clone().or_else(|| {
+        get(table, "1.3.6.1.2.1.1.5.0")
+            .or_else(|| get(table, "1.3.6.1.4.1.2699.1.2.1.2.1.1.2.1"))
+            .and_then(canonical::text)
+    });
     dev.set("NAME", name);
     let loc = get(table, "1.3.6.1.2.1.1.6.0")
         .and_then(canonical::text)
@@ -69,9 +79,15 @@ pub fn fill(table: &OidTable, id: &Identity, params: &Params, dev: &mut Device) 
         other => canonical::text(other),
     });
     dev.set("UPTIME", uptime);
-    dev.set("MAC", mac(table, params));
-    dev.set("SERIAL", serial(table));
-    let firmware = firmware(table);
+    let bridge = get(table, "1.3.6.1.2.1.17.1.1.0").and_then(canonical::mac);
+    dev.set(
+        "MAC",
+        bridge
+            .or_else(|| o.mac.clone())
+            .or_else(|| mac(table, params)),
+    );
+    dev.set("SERIAL", o.serial.clone().or_else(|| serial(table)));
+    let firmware = o.firmware.clone().or_else(|| firmware(table));
     dev.set("FIRMWARE", firmware.clone());
     if let Some(version) = firmware {
         let mut f = Fields::new();
@@ -137,14 +153,11 @@ fn firmware(table: &OidTable) -> Option<String> {
     canonical::text(v)
 }
 
-/// The device's MAC: the bridge address; else the MAC of the interface holding the
-/// address it was queried at; else the one MAC of its addressed interfaces (or of all
-/// interfaces); among several, the lowest one that has its successor too (a chassis
-/// address followed by its ports').
+/// The device's MAC when neither the bridge nor a vendor rule gives it: the MAC of the
+/// interface holding the address it was queried at; else the one MAC of its addressed
+/// interfaces (or of all interfaces); among several, the lowest one that has its
+/// successor too (a chassis address followed by its ports').
 fn mac(table: &OidTable, params: &Params) -> Option<String> {
-    if let Some(m) = get(table, "1.3.6.1.2.1.17.1.1.0").and_then(canonical::mac) {
-        return Some(m);
-    }
     let macs = column(table, "1.3.6.1.2.1.2.2.1.6");
     let ip_if = column(table, "1.3.6.1.2.1.4.20.1.2");
     let if_mac = |ifindex: u64| -> Option<String> {

@@ -84,10 +84,10 @@ pub const WALKS: &[&str] = &[
 /// The whole inventory of one device.
 pub fn inventory(table: &OidTable, db: &SysObjectDb, params: &Params) -> Device {
     let ident = identify::identify(table, db);
-    let mut dev = Device::default();
-    info::fill(table, &ident, params, &mut dev);
     let ctx = vendors::Context::new(table, &ident);
-    vendors::identity(&ctx, &mut dev);
+    let overrides = vendors::identity(&ctx);
+    let mut dev = Device::default();
+    info::fill(table, &ident, &overrides, params, &mut dev);
     ports::fill(table, &mut dev);
     match dev.get("TYPE") {
         Some("NETWORKING") => {

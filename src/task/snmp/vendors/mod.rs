@@ -10,6 +10,12 @@ use crate::snmp::table::OidTable;
 
 use super::model::Device;
 
+pub mod eltex;
+pub mod force10;
+pub mod hp;
+pub mod ricoh;
+pub mod ubiquiti;
+
 /// What a rule gets to decide whether it applies.
 pub struct Context<'a> {
     pub table: &'a OidTable,
@@ -42,8 +48,13 @@ impl<'a> Context<'a> {
     pub fn supports(&self, mib: &str) -> bool {
         let m = oid(mib);
         self.table
-            .subtree(&oid("1.3.6.1.2.1.1.9.1.2"))
-            .any(|(_, v)| v.as_oid().is_some_and(|o| o.starts_with(&m)))
+            .below(&oid("1.3.6.1.2.1.1.9.1.2"))
+            .any(|(_, v)| v.as_oid() == Some(&m))
+    }
+
+    /// The value at `o`.
+    pub fn get(&self, o: &str) -> Option<&crate::snmp::value::Value> {
+        self.table.get(&oid(o))
     }
 
     /// The device has some value under `base`.
@@ -52,28 +63,60 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What a vendor's own MIB says better than the standard ones; each set field wins over
+/// the generic INFO value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub kind: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub name: Option<String>,
+    pub serial: Option<String>,
+    pub firmware: Option<String>,
+    pub mac: Option<String>,
+}
+
 /// One vendor's rule.
 pub struct Rule {
     pub name: &'static str,
     pub applies: fn(&Context) -> bool,
-    /// Corrections to INFO (model, serial, name…), before the ports are read.
-    pub identity: fn(&Context, &mut Device),
+    /// INFO values from the vendor's MIB (model, serial, firmware…).
+    pub identity: fn(&Context, &mut Overrides),
     /// Changes to the finished inventory (ports, components, firmwares…).
     pub inventory: fn(&Context, &mut Device),
 }
 
-/// A rule step that changes nothing.
-pub fn nothing(_: &Context, _: &mut Device) {}
+/// An identity step that says nothing.
+pub fn no_identity(_: &Context, _: &mut Overrides) {}
+
+/// An inventory step that changes nothing.
+pub fn no_inventory(_: &Context, _: &mut Device) {}
 
 /// The vendor rules, in the order they run.
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    eltex::RULE,
+    force10::RULE,
+    hp::RULE,
+    ricoh::RULE,
+    ubiquiti::RULE,
+];
 
-/// Runs the identity step of every rule that applies.
-pub fn identity(ctx: &Context, dev: &mut Device) {
+/// The identity overrides of every rule that applies (an earlier rule's value stays).
+pub fn identity(ctx: &Context) -> Overrides {
+    let mut out = Overrides::default();
     for r in RULES.iter().filter(|r| (r.applies)(ctx)) {
         log::debug!("vendor rule {} applies", r.name);
-        (r.identity)(ctx, dev);
+        let mut o = Overrides::default();
+        (r.identity)(ctx, &mut o);
+        out.kind = out.kind.or(o.kind);
+        out.manufacturer = out.manufacturer.or(o.manufacturer);
+        out.model = out.model.or(o.model);
+        out.name = out.name.or(o.name);
+        out.serial = out.serial.or(o.serial);
+        out.firmware = out.firmware.or(o.firmware);
+        out.mac = out.mac.or(o.mac);
     }
+    out
 }
 
 /// Runs the inventory step of every rule that applies.
