@@ -5,6 +5,10 @@
 //! - [`table`]: what was read from one device, an ordered OID → value map, the same
 //!   whether it came from the network or from an `snmpwalk` file, so every device rule
 //!   runs and is tested without a device;
+//! - [`walkfile`]: `snmpwalk` output (and snmpsim recordings) read as a device;
+//! - [`canonical`]: values cleaned into inventory form (strings, MACs, serials, uptimes);
+//! - [`identify`]: what a device is (TYPE, vendor, model);
+//! - [`mibnames`]: the MIB names such walks may print, back to numbers;
 //! - [`credential`]: versions, communities and USM users, parsed from the command line's
 //!   or the server's syntax;
 //! - [`ber`], [`message`], [`usm`]: the wire (BER, PDUs, v1/v2c/v3 messages, USM
@@ -13,13 +17,17 @@
 //!   non-blocking sockets and hands each device's table back as it finishes.
 
 pub mod ber;
+pub mod canonical;
 pub mod client;
 pub mod credential;
+pub mod identify;
 pub mod message;
+pub mod mibnames;
 pub mod oid;
 pub mod table;
 pub mod usm;
 pub mod value;
+pub mod walkfile;
 
 pub use client::{collect, Options, Request};
 pub use credential::{AuthProtocol, Credential, PrivProtocol, Version};

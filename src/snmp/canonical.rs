@@ -1,0 +1,220 @@
+//! Cleaning SNMP values into what inventories carry: display strings, MAC addresses,
+//! serial numbers, uptimes. Devices send the same fact in many shapes (a MAC as six raw
+//! bytes, as `0:c:29:…` text, as `0x000c29…`; a name with a trailing NUL or quotes), and
+//! the discovery and inventory tasks must agree on one form.
+
+use super::value::Value;
+
+/// A display string: quotes around it dropped, cut at the first unprintable character
+/// (NUL padding, binary tails), trailing newline dropped. `None` when nothing is left of it
+/// or when the value is not a string or number.
+pub fn string(v: &Value) -> Option<String> {
+    let text = match v {
+        Value::OctetString(b) | Value::Opaque(b) => decode(b),
+        other => other.as_text()?,
+    };
+    let t = text.strip_prefix("\\\"").unwrap_or(&text);
+    let t = t
+        .strip_prefix('"')
+        .or_else(|| t.strip_prefix('\''))
+        .unwrap_or(t);
+    let t = t.strip_suffix("\\\"").unwrap_or(t);
+    let t = t
+        .strip_suffix('"')
+        .or_else(|| t.strip_suffix('\''))
+        .unwrap_or(t);
+    let mut out = String::new();
+    for c in t.chars() {
+        if c == '\n' || c == '\t' || !c.is_control() {
+            out.push(c);
+        } else if c == '\r' {
+            continue;
+        } else {
+            break;
+        }
+    }
+    let out = out.strip_suffix('\n').unwrap_or(&out).to_string();
+    Some(out)
+}
+
+/// A display string that is not empty after trimming blanks.
+pub fn text(v: &Value) -> Option<String> {
+    string(v)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Bytes as text: UTF-8 when they are, else Latin-1 (older devices).
+fn decode(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_string(),
+        Err(_) => b.iter().map(|c| char::from(*c)).collect(),
+    }
+}
+
+/// A MAC address as `00:1a:2b:3c:4d:5e`: six raw bytes, `0:c:29:…` or `00-0C-29-…`
+/// text, `0x000c29…`/`000c29…` hex; longer values keep their last six bytes, shorter
+/// ones are left out. `None` for all zeros.
+pub fn mac(v: &Value) -> Option<String> {
+    let bytes = mac_bytes(v)?;
+    if bytes.iter().all(|b| *b == 0) {
+        return None;
+    }
+    Some(format_mac(&bytes))
+}
+
+/// Six bytes as `aa:bb:cc:dd:ee:ff`.
+pub fn format_mac(b: &[u8]) -> String {
+    b.iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+fn mac_bytes(v: &Value) -> Option<Vec<u8>> {
+    let raw = v.as_bytes()?;
+    if raw.len() == 6 {
+        return Some(raw.to_vec());
+    }
+    let text = std::str::from_utf8(raw).ok()?.trim();
+    let parts: Vec<&str> = text.split([':', '-', ' ']).collect();
+    let bytes: Option<Vec<u8>> = if parts.len() >= 6 {
+        parts
+            .iter()
+            .map(|p| {
+                if p.is_empty() || p.len() > 2 {
+                    None
+                } else {
+                    u8::from_str_radix(p, 16).ok()
+                }
+            })
+            .collect()
+    } else {
+        let h = text
+            .strip_prefix("0x")
+            .or_else(|| text.strip_prefix("0X"))
+            .unwrap_or(text);
+        if h.len() >= 12 && h.len() % 2 == 0 && h.chars().all(|c| c.is_ascii_hexdigit()) {
+            (0..h.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).ok())
+                .collect()
+        } else if raw.len() > 6 && raw.len() <= 8 {
+            Some(raw.to_vec())
+        } else {
+            None
+        }
+    };
+    let bytes = bytes?;
+    if bytes.len() < 6 {
+        return None;
+    }
+    Some(bytes[bytes.len() - 6..].to_vec())
+}
+
+/// A serial number: printable characters only, trimmed, runs of dots removed.
+pub fn serial(v: &Value) -> Option<String> {
+    let raw = match v {
+        Value::OctetString(b) | Value::Opaque(b) => decode(b),
+        other => other.as_text()?,
+    };
+    let printable: String = raw
+        .chars()
+        .filter(|c| !c.is_control() && (c.is_ascii_graphic() || *c == ' ' || !c.is_ascii()))
+        .collect();
+    let mut out = String::new();
+    let mut dots = 0;
+    for c in printable.trim().chars() {
+        if c == '.' {
+            dots += 1;
+            continue;
+        }
+        if dots == 1 {
+            out.push('.');
+        }
+        dots = 0;
+        out.push(c);
+    }
+    if dots == 1 {
+        out.push('.');
+    }
+    let out = out.trim().to_string();
+    if out.is_empty() || out.chars().all(|c| c == 'X') {
+        None
+    } else {
+        Some(out)
+    }
+}
+
+/// Time ticks (hundredths of a second) as `snmpwalk` prints them: `0:22:57.91`,
+/// `1 day, 2:03:04.05`, `33 days, 23:25:59.59`.
+pub fn uptime(ticks: u64) -> String {
+    let cs = ticks % 100;
+    let s = ticks / 100;
+    let (d, h, m, sec) = (s / 86400, (s / 3600) % 24, (s / 60) % 60, s % 60);
+    let clock = format!("{h}:{m:02}:{sec:02}.{cs:02}");
+    match d {
+        0 => clock,
+        1 => format!("1 day, {clock}"),
+        n => format!("{n} days, {clock}"),
+    }
+}
+
+/// A whole number from an INTEGER-like value, or from a string holding only one.
+pub fn integer(v: &Value) -> Option<i64> {
+    match v {
+        Value::OctetString(_) => string(v)?.trim().parse().ok(),
+        other => other.as_i64(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(t: &str) -> Value {
+        Value::OctetString(t.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(string(&s("\"quoted\"")), Some("quoted".into()));
+        assert_eq!(string(&s("name\0\0")), Some("name".into()));
+        assert_eq!(string(&s("a\u{1}tail")), Some("a".into()));
+        assert_eq!(string(&s("two\nlines\n")), Some("two\nlines".into()));
+        assert_eq!(text(&s("  ")), None);
+        assert_eq!(
+            string(&Value::OctetString(vec![0x63, 0x61, 0x66, 0xe9])),
+            Some("café".into())
+        );
+        assert_eq!(string(&Value::Integer(3)), Some("3".into()));
+    }
+
+    #[test]
+    fn macs() {
+        assert_eq!(
+            mac(&Value::OctetString(vec![0, 0x18, 0x71, 0xc1, 0xe0, 0])),
+            Some("00:18:71:c1:e0:00".into())
+        );
+        assert_eq!(mac(&s("0:c:29:a:b:c")), Some("00:0c:29:0a:0b:0c".into()));
+        assert_eq!(mac(&s("0x000C29AABBCC")), Some("00:0c:29:aa:bb:cc".into()));
+        assert_eq!(
+            mac(&s("00-0C-29-AA-BB-CC")),
+            Some("00:0c:29:aa:bb:cc".into())
+        );
+        assert_eq!(mac(&Value::OctetString(vec![0; 6])), None);
+        assert_eq!(mac(&Value::OctetString(vec![])), None);
+        assert_eq!(mac(&s("xyz")), None);
+    }
+
+    #[test]
+    fn serials_and_uptimes() {
+        assert_eq!(serial(&s("  SG707SU03Y\0")), Some("SG707SU03Y".into()));
+        assert_eq!(serial(&s("AB...CD")), Some("ABCD".into()));
+        assert_eq!(serial(&s("XXXX")), None);
+        assert_eq!(uptime(293555959), "33 days, 23:25:59.59");
+        assert_eq!(uptime(137791), "0:22:57.91");
+        assert_eq!(uptime(0), "0:00:00.00");
+        assert_eq!(uptime(8640000), "1 day, 0:00:00.00");
+    }
+}
