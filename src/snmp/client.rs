@@ -18,10 +18,9 @@
 //!   with the request id (and, for v3, msgID and MAC) in flight; others are dropped;
 //! - malformed datagrams: the decoder is bounded and returns errors, they are dropped.
 
-use std::collections::VecDeque;
 use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
@@ -100,26 +99,20 @@ pub fn collect(
 ) {
     let mut pending = requests.into_iter().enumerate();
     let mut exhausted = false;
-    let limit = window(opts.max_in_flight);
-    let mut active: Vec<Session> = Vec::new();
-    let mut keys = KeyCache::default();
-    let mut ids = IdSource::new();
-    let mut buf = vec![0u8; RECV_BUFFER];
+    let mut engine = Engine::new(opts);
     let interval = match opts.max_starts_per_second {
         0 => Duration::ZERO,
         n => Duration::from_secs(1) / n,
     };
     let mut next_start = Instant::now();
-    let mut done: VecDeque<(usize, Result<OidTable, String>)> = VecDeque::new();
     loop {
         let now = Instant::now();
-        while !exhausted && active.len() < limit && now >= next_start {
+        while !exhausted && engine.has_room() && now >= next_start {
             match pending.next() {
                 None => exhausted = true,
                 Some((i, r)) => {
-                    match Session::start(i, r, opts, &mut ids, &mut keys) {
-                        Ok(s) => active.push(s),
-                        Err(e) => done.push_back((i, Err(e))),
+                    if let Some(failed) = engine.start(i, r) {
+                        on_done(i, failed);
                     }
                     if !interval.is_zero() {
                         next_start = next_start.max(now - interval) + interval;
@@ -127,61 +120,114 @@ pub fn collect(
                 }
             }
         }
-        for (i, r) in done.drain(..) {
-            on_done(i, r);
-        }
-        if exhausted && active.is_empty() {
+        if exhausted && engine.in_flight() == 0 {
             return;
         }
         // Sleep until an answer, a timer, or room to start the next request.
-        let mut wake = active
-            .iter()
-            .map(|s| s.wake(opts))
-            .min()
-            .unwrap_or(now + Duration::from_secs(1));
-        if !exhausted && active.len() < limit {
+        let mut wake = engine.wake().unwrap_or(now + Duration::from_secs(1));
+        if !exhausted && engine.has_room() {
             wake = wake.min(next_start);
         }
-        let ms = wake
-            .saturating_duration_since(Instant::now())
-            .as_micros()
-            .div_ceil(1000);
-        let readable: Vec<bool> = {
-            let mut fds: Vec<PollFd> = active
-                .iter()
-                .map(|s| PollFd::new(s.sock.as_fd(), PollFlags::POLLIN))
+        let readable = {
+            let mut fds: Vec<PollFd> = engine
+                .fds()
+                .map(|fd| PollFd::new(fd, PollFlags::POLLIN))
                 .collect();
-            let t = PollTimeout::from(u16::try_from(ms).unwrap_or(u16::MAX));
-            match poll(&mut fds, t) {
+            match poll(&mut fds, timeout_until(wake)) {
                 Ok(_) => fds
                     .iter()
                     .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
                     .collect(),
-                Err(nix::errno::Errno::EINTR) => vec![false; fds.len()],
-                Err(e) => {
-                    // Nothing sensible can go on; fail what is in flight.
-                    let msg = format!("poll: {e}");
-                    drop(fds);
-                    for s in active.drain(..) {
-                        on_done(s.index, Err(msg.clone()));
-                    }
-                    continue;
-                }
+                Err(_) => vec![false; fds.len()],
             }
         };
+        engine.process(&readable, &mut on_done);
+    }
+}
+
+/// A poll timeout that wakes at `wake` (rounded up to the millisecond).
+pub fn timeout_until(wake: Instant) -> PollTimeout {
+    let ms = wake
+        .saturating_duration_since(Instant::now())
+        .as_micros()
+        .div_ceil(1000);
+    PollTimeout::from(u16::try_from(ms).unwrap_or(u16::MAX))
+}
+
+/// The engine itself, for callers that wait on other sockets in the same `poll` (the
+/// network discovery): start requests, poll [`Engine::fds`] with theirs until
+/// [`Engine::wake`], hand the readiness back to [`Engine::process`].
+pub struct Engine {
+    opts: Options,
+    limit: usize,
+    active: Vec<Session>,
+    keys: KeyCache,
+    ids: IdSource,
+    buf: Vec<u8>,
+}
+
+impl Engine {
+    pub fn new(opts: &Options) -> Engine {
+        Engine {
+            opts: opts.clone(),
+            limit: window(opts.max_in_flight),
+            active: Vec::new(),
+            keys: KeyCache::default(),
+            ids: IdSource::new(),
+            buf: vec![0u8; RECV_BUFFER],
+        }
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.active.len()
+    }
+
+    pub fn has_room(&self) -> bool {
+        self.active.len() < self.limit
+    }
+
+    /// Starts request `index` (the caller's number for it); `Some(outcome)` when it
+    /// finished at once (no socket, nothing to read).
+    pub fn start(&mut self, index: usize, req: Request) -> Option<Result<OidTable, String>> {
+        match Session::start(index, req, &self.opts, &mut self.ids, &mut self.keys) {
+            Ok(s) => {
+                self.active.push(s);
+                None
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// The sockets to poll for reading, in the order [`Engine::process`] expects.
+    pub fn fds(&self) -> impl Iterator<Item = BorrowedFd<'_>> {
+        self.active.iter().map(|s| s.sock.as_fd())
+    }
+
+    /// When the next timer of a request in flight runs out.
+    pub fn wake(&self) -> Option<Instant> {
+        self.active.iter().map(|s| s.wake(&self.opts)).min()
+    }
+
+    /// Reads the sockets `readable` says are ready (same order as [`Engine::fds`] gave),
+    /// runs the timers, and reports each request that finished.
+    pub fn process(
+        &mut self,
+        readable: &[bool],
+        on_done: &mut impl FnMut(usize, Result<OidTable, String>),
+    ) {
         let now = Instant::now();
         // Backwards, so that `swap_remove` only moves sessions already seen.
-        for k in (0..active.len()).rev() {
-            let s = &mut active[k];
+        for k in (0..self.active.len()).rev() {
+            let s = &mut self.active[k];
             let mut outcome = None;
-            if readable[k] {
-                outcome = s.read(&mut buf, opts, &mut ids, &mut keys);
+            if readable.get(k).copied().unwrap_or(false) {
+                outcome = s.read(&mut self.buf, &self.opts, &mut self.ids, &mut self.keys);
             }
             if outcome.is_none() {
-                outcome = s.check_timers(now, opts);
+                outcome = s.check_timers(now, &self.opts);
             }
             if let Some(r) = outcome {
-                let s = active.swap_remove(k);
+                let s = self.active.swap_remove(k);
                 on_done(s.index, r);
             }
         }

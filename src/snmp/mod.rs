@@ -29,7 +29,7 @@ pub mod usm;
 pub mod value;
 pub mod walkfile;
 
-pub use client::{collect, Options, Request};
+pub use client::{collect, Engine, Options, Request};
 pub use credential::{AuthProtocol, Credential, PrivProtocol, Version};
 pub use oid::Oid;
 pub use table::OidTable;
