@@ -3,3 +3,4 @@
 
 pub mod agent;
 pub mod fake_server;
+pub mod snmpd;
