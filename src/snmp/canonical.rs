@@ -146,9 +146,35 @@ pub fn serial(v: &Value) -> Option<String> {
     }
 }
 
-/// Time ticks (hundredths of a second) as `snmpwalk` prints them: `0:22:57.91`,
-/// `1 day, 2:03:04.05`, `33 days, 23:25:59.59`.
+/// Time ticks (hundredths of a second) as the reference agents send them to servers
+/// (their SNMP library's text: `26.20 seconds`, `22 minutes, 57.91`,
+/// `1 hour, 02:03.45`, `33 days, 23:25:59.59`), whether the device was live or a walk.
 pub fn uptime(ticks: u64) -> String {
+    let days = ticks / 8_640_000;
+    let rest = ticks % 8_640_000;
+    let hours = rest / 360_000;
+    let rest = rest % 360_000;
+    let minutes = rest / 6000;
+    let cs = rest % 6000;
+    let seconds = format!("{:02}.{:02}", cs / 100, cs % 100);
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    if days != 0 {
+        format!(
+            "{days} day{}, {hours:02}:{minutes:02}:{seconds}",
+            plural(days)
+        )
+    } else if hours != 0 {
+        format!("{hours} hour{}, {minutes:02}:{seconds}", plural(hours))
+    } else if minutes != 0 {
+        format!("{minutes} minute{}, {seconds}", plural(minutes))
+    } else {
+        let s = format!("{}.{:02}", cs / 100, cs % 100);
+        format!("{s} second{}", if cs == 100 { "" } else { "s" })
+    }
+}
+
+/// Time ticks as `snmpwalk` prints them (`0:22:57.91`, `33 days, 23:25:59.59`).
+pub fn uptime_walk(ticks: u64) -> String {
     let cs = ticks % 100;
     let s = ticks / 100;
     let (d, h, m, sec) = (s / 86400, (s / 3600) % 24, (s / 60) % 60, s % 60);
@@ -213,8 +239,15 @@ mod tests {
         assert_eq!(serial(&s("AB...CD")), Some("ABCD".into()));
         assert_eq!(serial(&s("XXXX")), None);
         assert_eq!(uptime(293555959), "33 days, 23:25:59.59");
-        assert_eq!(uptime(137791), "0:22:57.91");
-        assert_eq!(uptime(0), "0:00:00.00");
-        assert_eq!(uptime(8640000), "1 day, 0:00:00.00");
+        assert_eq!(uptime(137791), "22 minutes, 57.91");
+        assert_eq!(uptime(2620), "26.20 seconds");
+        assert_eq!(uptime(100), "1.00 second");
+        assert_eq!(uptime(0), "0.00 seconds");
+        assert_eq!(uptime(372345), "1 hour, 02:03.45");
+        assert_eq!(uptime(8640000), "1 day, 00:00:00.00");
+        assert_eq!(uptime_walk(293555959), "33 days, 23:25:59.59");
+        assert_eq!(uptime_walk(137791), "0:22:57.91");
+        assert_eq!(uptime_walk(0), "0:00:00.00");
+        assert_eq!(uptime_walk(8640000), "1 day, 0:00:00.00");
     }
 }

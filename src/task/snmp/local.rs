@@ -17,7 +17,29 @@ use crate::snmp::table::OidTable;
 use crate::snmp::walkfile;
 
 use super::device::{self, Params};
-use super::message;
+use super::{live, message, model};
+use crate::snmp::{Credential, Options};
+
+/// The credentials of `--credentials`, `version:2c,community:public` when none is given.
+pub fn credentials(config: &Config) -> Result<Vec<Credential>, String> {
+    let given = config.list("credentials");
+    if given.is_empty() {
+        return Ok(vec![Credential::community("public")]);
+    }
+    given.iter().map(|c| Credential::parse(c)).collect()
+}
+
+/// The engine's options from `--snmp-timeout`.
+pub fn options(config: &Config) -> Options {
+    let mut o = Options::default();
+    if let Some(t) = config
+        .text("snmp-timeout")
+        .and_then(|t| t.trim().parse::<u64>().ok())
+    {
+        o.timeout = std::time::Duration::from_secs(t.max(1));
+    }
+    o
+}
 
 /// Whether the options ask for a by-hand SNMP inventory.
 pub fn wanted(config: &Config) -> bool {
@@ -105,11 +127,61 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
             }
         }
     }
-    for host in config.list("netinventory") {
-        failed += 1;
-        let e = format!("{host}: live SNMP queries need the SNMP engine, not built in yet");
-        log::error!("{e}");
-        docs.push((label(&host), message::error(&id, "1", "0", "", &e)));
+    let hosts = config.list("netinventory");
+    if !hosts.is_empty() {
+        let creds = credentials(config)?;
+        let mut targets = Vec::new();
+        let mut labels = Vec::new();
+        for host in &hosts {
+            match live::parse_addr(host) {
+                Ok(addr) => {
+                    let peer = match addr.ip() {
+                        std::net::IpAddr::V4(v4) => Some(v4),
+                        std::net::IpAddr::V6(_) => None,
+                    };
+                    targets.push(live::Target {
+                        addr,
+                        credentials: creds.clone(),
+                        params: Params {
+                            id: "0".into(),
+                            peer,
+                            ..Params::default()
+                        },
+                    });
+                    labels.push(host.clone());
+                }
+                Err(e) => {
+                    failed += 1;
+                    log::error!("{e}");
+                    docs.push((label(host), message::error(&id, "1", "0", "", &e)));
+                }
+            }
+        }
+        let mut results: Vec<Option<Result<model::Device, String>>> = vec![None; targets.len()];
+        live::inventory_all(&targets, &options(config), &db, |i, r| {
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(r);
+            }
+        });
+        for (i, r) in results.into_iter().enumerate() {
+            let host = &labels[i];
+            match r.unwrap_or_else(|| Err(format!("{host}: no result"))) {
+                Ok(dev) => {
+                    log::info!(
+                        "{host}: {} {} with {} ports",
+                        dev.get("TYPE").unwrap_or("device"),
+                        dev.get("NAME").unwrap_or("(no name)"),
+                        dev.ports.len()
+                    );
+                    docs.push((label(host), message::device(&id, "1", &dev)));
+                }
+                Err(e) => {
+                    failed += 1;
+                    log::error!("{e}");
+                    docs.push((label(host), message::error(&id, "1", "0", "", &e)));
+                }
+            }
+        }
     }
     let written = write(path, &docs)?;
     let mut report = Report::ok();

@@ -5,9 +5,11 @@
 //! - [`vendors`]: vendor rules, one per file;
 //! - [`model`]: the device as the SNMPQUERY message carries it;
 //! - [`message`]: the SNMPQUERY messages;
+//! - [`live`]: what to ask live devices, in which rounds, all devices at once;
 //! - [`local`]: `--netinventory` / `--netinventory-file` by hand.
 
 pub mod device;
+pub mod live;
 pub mod local;
 pub mod message;
 pub mod model;

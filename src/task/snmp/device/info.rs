@@ -16,7 +16,7 @@ use super::{column, first_of, get, Params};
 
 /// Where a serial number may be, after entPhysicalSerialNum and prtGeneralSerialNumber:
 /// vendor objects, tried in order.
-const SERIAL_OIDS: &[&str] = &[
+pub const SERIAL_OIDS: &[&str] = &[
     "1.3.6.1.4.1.2636.3.1.3.0",             // Juniper jnxBoxSerialNo
     "1.3.6.1.4.1.248.14.1.1.9.1.10.1",      // Hirschmann
     "1.3.6.1.4.1.253.8.53.3.2.1.3.1",       // Xerox
@@ -33,7 +33,7 @@ const SERIAL_OIDS: &[&str] = &[
 ];
 
 /// Firmware objects after the ENTITY-MIB revisions.
-const FIRMWARE_OIDS: &[&str] = &[
+pub const FIRMWARE_OIDS: &[&str] = &[
     "1.3.6.1.4.1.9.9.25.1.1.1.2.5",        // Cisco IOS image
     "1.3.6.1.4.1.248.14.1.1.2.0",          // Hirschmann
     "1.3.6.1.4.1.2636.3.40.1.4.1.1.1.5.0", // Juniper

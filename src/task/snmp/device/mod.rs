@@ -81,6 +81,43 @@ pub const WALKS: &[&str] = &[
     "1.3.6.1.4.1.2636.3.40.1.5.1.7.1.5", // Juniper access mode
 ];
 
+/// Scalars read with GET on a live device (beside [`WALKS`]): the vendor serial,
+/// firmware and page counter objects.
+pub fn gets() -> Vec<Oid> {
+    let mut out: Vec<Oid> = identify::OIDS.iter().map(|o| oid(o)).collect();
+    out.extend(info::SERIAL_OIDS.iter().map(|o| oid(o)));
+    out.extend(info::FIRMWARE_OIDS.iter().map(|o| oid(o)));
+    out.extend(
+        printer::COUNTERS
+            .iter()
+            .flat_map(|(_, oids)| oids.iter())
+            .map(|o| oid(o)),
+    );
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Subtrees walked on a live device: [`WALKS`] and the vendor rules' own.
+pub fn walks() -> Vec<Oid> {
+    let mut out: Vec<Oid> = WALKS
+        .iter()
+        .copied()
+        .chain(vendors::reads())
+        .map(oid)
+        .collect();
+    out.sort();
+    out.dedup();
+    // A subtree inside another is walked with it.
+    let mut kept: Vec<Oid> = Vec::new();
+    for o in out {
+        if !kept.iter().any(|k| o.starts_with(k)) {
+            kept.push(o);
+        }
+    }
+    kept
+}
+
 /// The whole inventory of one device.
 pub fn inventory(table: &OidTable, db: &SysObjectDb, params: &Params) -> Device {
     let ident = identify::identify(table, db);

@@ -35,7 +35,7 @@ fn supply_kind(t: i64) -> Option<&'static str> {
 }
 
 /// (counter, OIDs tried in order).
-const COUNTERS: &[(&str, &[&str])] = &[
+pub const COUNTERS: &[(&str, &[&str])] = &[
     (
         "TOTAL",
         &[

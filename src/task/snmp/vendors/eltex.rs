@@ -6,6 +6,7 @@ use super::{no_identity, Context, Rule};
 
 pub const RULE: Rule = Rule {
     name: "eltex",
+    reads: &[],
     applies: |c| c.under("1.3.6.1.4.1.35265"),
     identity: no_identity,
     inventory,

@@ -13,6 +13,10 @@ const PORT_IFINDEX: &str = "1.3.6.1.4.1.6027.3.10.1.2.5.1.5";
 
 pub const RULE: Rule = Rule {
     name: "force10-s-series",
+    reads: &[
+        "1.3.6.1.4.1.6027.3.10.1.2.2.1",
+        "1.3.6.1.4.1.6027.3.10.1.2.5.1.5",
+    ],
     applies: |c| c.has(UNIT),
     identity: no_identity,
     inventory,

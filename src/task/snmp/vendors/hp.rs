@@ -11,6 +11,7 @@ const NET_CITIZEN: &str = "1.3.6.1.4.1.11.2.36.1.1.2";
 
 pub const RULE: Rule = Rule {
     name: "hp-etherswitch",
+    reads: &["1.3.6.1.4.1.11.2.36.1.1.2"],
     applies: |c| c.under("1.3.6.1.4.1.11.2.3.7.11"),
     identity,
     inventory,

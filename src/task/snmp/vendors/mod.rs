@@ -79,6 +79,8 @@ pub struct Overrides {
 /// One vendor's rule.
 pub struct Rule {
     pub name: &'static str,
+    /// The subtrees and scalars (walked alike) the rule reads, for a live device.
+    pub reads: &'static [&'static str],
     pub applies: fn(&Context) -> bool,
     /// INFO values from the vendor's MIB (model, serial, firmware…).
     pub identity: fn(&Context, &mut Overrides),
@@ -100,6 +102,11 @@ pub const RULES: &[Rule] = &[
     ricoh::RULE,
     ubiquiti::RULE,
 ];
+
+/// What every rule reads.
+pub fn reads() -> impl Iterator<Item = &'static str> {
+    RULES.iter().flat_map(|r| r.reads.iter().copied())
+}
 
 /// The identity overrides of every rule that applies (an earlier rule's value stays).
 pub fn identity(ctx: &Context) -> Overrides {

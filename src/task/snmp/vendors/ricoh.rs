@@ -10,6 +10,7 @@ const HOSTNAME: &str = "1.3.6.1.4.1.367.3.2.1.6.1.1.7.1";
 
 pub const RULE: Rule = Rule {
     name: "ricoh-printer",
+    reads: &["1.3.6.1.2.1.43.5.1.1.16", "1.3.6.1.4.1.367.3.2.1.6.1.1.7"],
     applies: |c| c.under("1.3.6.1.4.1.367.1.1"),
     identity,
     inventory: no_inventory,
