@@ -510,6 +510,9 @@ fn walks_conformance() {
             t.total,
             t.pct()
         );
+        for (why, n) in &t.known {
+            println!("  known difference ×{n}: {why}");
+        }
         kinds.entry(kind).or_default().add(t);
     }
     let mut failures = Vec::new();
@@ -539,4 +542,9 @@ fn walks_conformance() {
         all.pct()
     );
     assert!(failures.is_empty(), "below the floor: {failures:?}");
+    assert!(
+        all.unexpected.is_empty(),
+        "differences not in KNOWN_DIFFERENCES: {:?}",
+        all.unexpected
+    );
 }
