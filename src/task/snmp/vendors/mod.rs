@@ -10,6 +10,7 @@ use crate::snmp::table::OidTable;
 
 use super::model::Device;
 
+pub mod apc;
 pub mod eltex;
 pub mod force10;
 pub mod hp;
@@ -96,6 +97,7 @@ pub fn no_inventory(_: &Context, _: &mut Device) {}
 
 /// The vendor rules, in the order they run.
 pub const RULES: &[Rule] = &[
+    apc::RULE,
     eltex::RULE,
     force10::RULE,
     hp::RULE,
