@@ -97,7 +97,7 @@ pub fn read_walk(path: &Path) -> Result<(OidTable, BTreeMap<u64, OidTable>), Str
 }
 
 /// The DEVICEID the messages carry.
-fn deviceid(config: &Config) -> String {
+pub fn deviceid(config: &Config) -> String {
     let host = nix::unistd::gethostname()
         .map(|h| h.to_string_lossy().into_owned())
         .unwrap_or_else(|_| "localhost".into());

@@ -6,13 +6,18 @@
 //! - [`model`]: the device as the SNMPQUERY message carries it;
 //! - [`message`]: the SNMPQUERY messages;
 //! - [`live`]: what to ask live devices, in which rounds, all devices at once;
+//! - [`job`], [`server`]: the SNMPQUERY job of a FusionInventory/GLPI server;
+//! - [`ocs`]: the OCS server's SNMP option (scan, SNMP types, QUERY=SNMP);
 //! - [`local`]: `--netinventory` / `--netinventory-file` by hand.
 
 pub mod device;
+pub mod job;
 pub mod live;
 pub mod local;
 pub mod message;
 pub mod model;
+pub mod ocs;
+pub mod server;
 pub mod vendors;
 
 use crate::agent::config::Config;
@@ -22,7 +27,7 @@ use crate::agent::target::Target;
 pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
     match target {
         Target::Local(_) => local::run(target, config),
-        Target::Server(_) => Err("the SNMP task has no server jobs yet".into()),
+        Target::Server(url) => server::run(url, config),
     }
 }
 
@@ -32,9 +37,8 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
 pub fn has_job(target: &Target, config: &Config) -> bool {
     match target {
         Target::Local(_) => local::wanted(config),
-        Target::Server(url) => crate::agent::schedule::state_dir(config, url).is_ok_and(|d| {
-            crate::agent::contact::has_option(&d, "SNMPQUERY")
-                || crate::agent::contact::has_option(&d, "SNMP")
-        }),
+        Target::Server(url) => {
+            crate::agent::schedule::state_dir(config, url).is_ok_and(|d| server::has_job(&d))
+        }
     }
 }

@@ -72,7 +72,7 @@ pub fn components(table: &OidTable) -> Vec<Fields> {
     let mut by_index: BTreeMap<u64, Fields> = BTreeMap::new();
     let mut indexes: BTreeSet<u64> = BTreeSet::new();
     let mut counts: BTreeMap<u32, BTreeSet<u64>> = BTreeMap::new();
-    for (arcs, _) in &all {
+    for arcs in all.keys() {
         if let [col, idx] = arcs.as_slice() {
             counts.entry(*col).or_default().insert(u64::from(*idx));
         }

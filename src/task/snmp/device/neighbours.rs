@@ -187,10 +187,13 @@ pub fn cdp(table: &OidTable) -> BTreeMap<u64, Fields> {
                 }
             }
         }
-        if out.contains_key(&iface) {
-            many.insert(iface);
-        } else {
-            out.insert(iface, c);
+        match out.entry(iface) {
+            std::collections::btree_map::Entry::Occupied(_) => {
+                many.insert(iface);
+            }
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(c);
+            }
         }
     }
     for i in many {
@@ -229,10 +232,13 @@ pub fn edp(table: &OidTable) -> BTreeMap<u64, Fields> {
         }
         c.insert("SYSMAC".into(), canonical::format_mac(&mac));
         let iface = u64::from(iface);
-        if out.contains_key(&iface) {
-            many.insert(iface);
-        } else {
-            out.insert(iface, c);
+        match out.entry(iface) {
+            std::collections::btree_map::Entry::Occupied(_) => {
+                many.insert(iface);
+            }
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(c);
+            }
         }
     }
     for i in many {

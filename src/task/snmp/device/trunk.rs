@@ -46,14 +46,11 @@ pub fn trunks(table: &OidTable) -> BTreeMap<u64, bool> {
 
 pub fn fill(table: &OidTable, dev: &mut Device) {
     for (i, trunk) in trunks(table) {
-        match dev.ports.get_mut(&i) {
-            Some(p) => {
-                p.fields
-                    .insert("TRUNK".into(), if trunk { "1" } else { "0" }.into());
-            }
-            // Skipped (the reference agents stop at the first unknown interface, found in
-            // hash order, so what they keep varies from run to run).
-            None => {}
+        // An unknown interface is skipped (the reference agents stop at the first one,
+        // found in hash order, so what they keep varies from run to run).
+        if let Some(p) = dev.ports.get_mut(&i) {
+            p.fields
+                .insert("TRUNK".into(), if trunk { "1" } else { "0" }.into());
         }
     }
 }
