@@ -42,13 +42,11 @@ const DEVICES: &[&str] = &[
 ];
 
 /// Fields where the reference is wrong and we are right: (device, field, why).
-const WE_ARE_RIGHT: &[(&str, &str, &str)] = &[
-    (
-        "hikvision",
-        "INFO.TYPE",
-        "unknown kind: the reference sends an empty <TYPE/>; we leave TYPE out",
-    ),
-];
+const WE_ARE_RIGHT: &[(&str, &str, &str)] = &[(
+    "hikvision",
+    "INFO.TYPE",
+    "unknown kind: the reference sends an empty <TYPE/>; we leave TYPE out",
+)];
 
 /// Text the reference breaks (e.g. the Palo Alto's Chinese location, contact and aliases).
 const BROKEN_UTF8: &str = "UTF-8 text: the reference cuts the string inside a multi-byte \
@@ -127,7 +125,11 @@ fn full_fields(dev: &Node, skip: &[&str]) -> BTreeMap<String, String> {
             out.insert(format!("INFO.{}", c.name), v);
         }
     }
-    for p in dev.child("PORTS").iter().flat_map(|p| p.children_named("PORT")) {
+    for p in dev
+        .child("PORTS")
+        .iter()
+        .flat_map(|p| p.children_named("PORT"))
+    {
         let n = p.child_text("IFNUMBER").unwrap_or("?").to_string();
         for c in &p.children {
             if skip.contains(&c.name.as_str()) {
@@ -314,8 +316,8 @@ fn recorded_devices_agree_with_the_reference() {
                 total += 1;
                 continue;
             }
-            let broken = v.contains('\u{FFFD}')
-                && mine.get(k).is_some_and(|m| !m.contains('\u{FFFD}'));
+            let broken =
+                v.contains('\u{FFFD}') && mine.get(k).is_some_and(|m| !m.contains('\u{FFFD}'));
             let why = if broken {
                 Some(BROKEN_UTF8)
             } else {
@@ -326,13 +328,20 @@ fn recorded_devices_agree_with_the_reference() {
             };
             if let Some(why) = why {
                 right += 1;
-                println!("  {name} {k}: reference {v:?}, ours {:?} — we are right: {why}", mine.get(k));
+                println!(
+                    "  {name} {k}: reference {v:?}, ours {:?} — we are right: {why}",
+                    mine.get(k)
+                );
                 continue;
             }
             total += 1;
             println!("  {name} {k}: reference {v:?}, ours {:?}", mine.get(k));
         }
-        let pct = if total == 0 { 100.0 } else { 100.0 * equal as f64 / total as f64 };
+        let pct = if total == 0 {
+            100.0
+        } else {
+            100.0 * equal as f64 / total as f64
+        };
         println!("{name}: {equal}/{total} fields agree ({pct:.1} %), {right} where the reference is wrong");
         worst = worst.min(pct);
         if pct < 95.0 {

@@ -139,7 +139,8 @@ pub fn inventory_all(
             Ok(t) => {
                 tables.insert(i, t);
             }
-            Err(e) => on_done(i, Err(format!("{}: {e}", targets[i].addr))),
+            // The engine's errors name the device already.
+            Err(e) => on_done(i, Err(e)),
         }
     });
     // 3. Per-VLAN bridge tables where the device needs them.

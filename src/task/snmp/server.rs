@@ -27,7 +27,10 @@ fn send(client: &Client, xml: &str, plain: bool) -> Result<(), String> {
     let reply = client.post(&body, ctype).map_err(|e| e.to_string())?;
     if !reply.is_empty() {
         if let Ok(text) = ocs::decode_body(&reply) {
-            log::debug!("server reply: {}", text.trim());
+            log::debug!(
+                "server reply: {}",
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
         }
     }
     Ok(())
