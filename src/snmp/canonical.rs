@@ -25,7 +25,7 @@ pub fn string(v: &Value) -> Option<String> {
         .unwrap_or(t);
     let mut out = String::new();
     for c in t.chars() {
-        if c == '\n' || c == '\t' || !c.is_control() {
+        if c == '\n' || !c.is_control() {
             out.push(c);
         } else if c == '\r' {
             continue;
@@ -53,8 +53,9 @@ fn decode(b: &[u8]) -> String {
 }
 
 /// A MAC address as `00:1a:2b:3c:4d:5e`: six raw bytes, `0:c:29:…` or `00-0C-29-…`
-/// text, `0x000c29…`/`000c29…` hex; longer values keep their last six bytes, shorter
-/// ones are left out. `None` for all zeros.
+/// text, `0x000c29…`/`000c29…` hex; a Fibre Channel WWN (8 bytes starting `10:0…` or
+/// `2…`) is kept whole; other longer values keep their last six bytes, shorter ones are
+/// left out. `None` for all zeros.
 pub fn mac(v: &Value) -> Option<String> {
     let bytes = mac_bytes(v)?;
     if bytes.iter().all(|b| *b == 0) {
@@ -73,8 +74,9 @@ pub fn format_mac(b: &[u8]) -> String {
 
 fn mac_bytes(v: &Value) -> Option<Vec<u8>> {
     let raw = v.as_bytes()?;
-    if raw.len() == 6 {
-        return Some(raw.to_vec());
+    let printable = raw.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
+    if raw.len() == 6 || (!printable && raw.len() > 6) {
+        return mac_shape(raw.to_vec());
     }
     let text = std::str::from_utf8(raw).ok()?.trim();
     let parts: Vec<&str> = text.split([':', '-', ' ']).collect();
@@ -99,15 +101,21 @@ fn mac_bytes(v: &Value) -> Option<Vec<u8>> {
                 .step_by(2)
                 .map(|i| u8::from_str_radix(&h[i..i + 2], 16).ok())
                 .collect()
-        } else if raw.len() > 6 && raw.len() <= 8 {
-            Some(raw.to_vec())
         } else {
             None
         }
     };
-    let bytes = bytes?;
+    mac_shape(bytes?)
+}
+
+/// Six bytes, a WWN's eight, or the last six of a longer value.
+fn mac_shape(bytes: Vec<u8>) -> Option<Vec<u8>> {
     if bytes.len() < 6 {
         return None;
+    }
+    let wwn = bytes.len() == 8 && ((bytes[0] == 0x10 && bytes[1] < 0x10) || bytes[0] >> 4 == 2);
+    if wwn {
+        return Some(bytes);
     }
     Some(bytes[bytes.len() - 6..].to_vec())
 }
@@ -207,6 +215,7 @@ mod tests {
         assert_eq!(string(&s("\"quoted\"")), Some("quoted".into()));
         assert_eq!(string(&s("name\0\0")), Some("name".into()));
         assert_eq!(string(&s("a\u{1}tail")), Some("a".into()));
+        assert_eq!(string(&s("a\tb")), Some("a".into()));
         assert_eq!(string(&s("two\nlines\n")), Some("two\nlines".into()));
         assert_eq!(text(&s("  ")), None);
         assert_eq!(
@@ -229,6 +238,18 @@ mod tests {
             Some("00:0c:29:aa:bb:cc".into())
         );
         assert_eq!(mac(&Value::OctetString(vec![0; 6])), None);
+        assert_eq!(
+            mac(&Value::OctetString(vec![
+                0x10, 0, 0, 5, 0x1e, 0x69, 0x37, 6
+            ])),
+            Some("10:00:00:05:1e:69:37:06".into())
+        );
+        assert_eq!(
+            mac(&Value::OctetString(vec![
+                0x50, 0, 0, 5, 0x1e, 0x69, 0x37, 6
+            ])),
+            Some("00:05:1e:69:37:06".into())
+        );
         assert_eq!(mac(&Value::OctetString(vec![])), None);
         assert_eq!(mac(&s("xyz")), None);
     }

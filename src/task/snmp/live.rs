@@ -3,7 +3,9 @@
 //!
 //! 1. When a device has several credentials to try, a probe round (sysObjectID with
 //!    each) picks the first that answers.
-//! 2. The main round walks [`device::walks`] and GETs [`device::gets`] on every device.
+//! 2. The main round walks [`device::walks`] and GETs [`device::gets`] on every device;
+//!    a device that fails there is read again one subtree per request, so one broken
+//!    table costs that table only.
 //! 3. For switches that keep one forwarding table per VLAN (no Q-BRIDGE table), a round
 //!    reads the bridge tables in each VLAN's context (`community@vlan`, SNMPv3 context
 //!    `vlan-N`).
@@ -132,6 +134,7 @@ pub fn inventory_all(
         })
         .collect();
     let mut tables: BTreeMap<usize, OidTable> = BTreeMap::new();
+    let mut retry: Vec<(usize, String)> = Vec::new();
     collect(reqs, opts, |k, r| {
         let i = main[k];
         match r {
@@ -139,10 +142,56 @@ pub fn inventory_all(
             Ok(t) => {
                 tables.insert(i, t);
             }
-            // The engine's errors name the device already.
-            Err(e) => on_done(i, Err(e)),
+            Err(e) => retry.push((i, e)),
         }
     });
+    // 2b. A device that failed one walk (stopped answering in the middle of a table, a
+    // walk that does not move forward…) is read again one subtree per request, and keeps
+    // what answered.
+    if !retry.is_empty() {
+        let mut parts: Vec<(usize, Option<&crate::snmp::Oid>)> = Vec::new();
+        for (i, _) in &retry {
+            parts.push((*i, None));
+            parts.extend(walks.iter().map(|w| (*i, Some(w))));
+        }
+        let reqs: Vec<Request> = parts
+            .iter()
+            .filter_map(|(i, w)| {
+                Some(Request {
+                    addr: targets[*i].addr,
+                    credential: chosen[*i].clone()?,
+                    context: None,
+                    gets: if w.is_none() {
+                        gets.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    walks: w.iter().map(|o| (*o).clone()).collect(),
+                })
+            })
+            .collect();
+        let mut partial: BTreeMap<usize, (OidTable, Vec<String>)> = BTreeMap::new();
+        collect(reqs, opts, |k, r| {
+            let (i, _) = parts[k];
+            let entry = partial.entry(i).or_default();
+            match r {
+                Ok(t) => entry.0.merge(t),
+                Err(e) => entry.1.push(e),
+            }
+        });
+        for (i, first) in retry {
+            match partial.remove(&i) {
+                Some((t, errors)) if !t.is_empty() => {
+                    for e in errors {
+                        log::warn!("{e} (the rest of the device is inventoried)");
+                    }
+                    tables.insert(i, t);
+                }
+                // The engine's errors name the device already.
+                _ => on_done(i, Err(first)),
+            }
+        }
+    }
     // 3. Per-VLAN bridge tables where the device needs them.
     let mut contexts: Vec<(usize, u64)> = Vec::new();
     for (i, table) in &tables {
