@@ -13,6 +13,7 @@ OUT=$(mktemp -d)
 PIDS=""
 cleanup() {
   for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+  for p in $PIDS; do while kill -0 "$p" 2>/dev/null; do sleep 0.05; done; done
   rm -rf "$OUT"
 }
 trap cleanup EXIT INT TERM
@@ -29,22 +30,22 @@ start_snmpd() { # address
 }
 
 wait_snmpd() { # address
-  i=0
-  while [ $i -lt 100 ]; do
+  w=0
+  while [ $w -lt 100 ]; do
     snmpget -v2c -c bench -t 0.2 -r 0 "$1" 1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 && return 0
-    sleep 0.1; i=$((i+1))
+    sleep 0.1; w=$((w+1))
   done
   echo "snmpd on $1 did not answer"; exit 1
 }
 
 measure() { # command...: prints "wall_ms rss_kb" per run
-  i=0
-  while [ $i -lt "$RUNS" ]; do
+  r=0
+  while [ $r -lt "$RUNS" ]; do
     start=$(date +%s%N)
     /usr/bin/time -f '%M' -o "$OUT/t" "$@" >"$OUT/out" 2>&1 || true
     end=$(date +%s%N)
     echo "$(( (end - start) / 1000000 )) $(tail -n 1 "$OUT/t")"
-    i=$((i+1))
+    r=$((r+1))
   done
 }
 

@@ -38,6 +38,12 @@ pub struct SysObjectDb {
 impl SysObjectDb {
     /// Parses the text of a `sysobject.ids` file (comments and malformed rows skipped).
     pub fn parse(text: &str) -> SysObjectDb {
+        SysObjectDb::parse_only(text, |_| true)
+    }
+
+    /// Parses only the rows whose id `keep` accepts: the database is thousands of rows,
+    /// an inventory needs a few.
+    pub fn parse_only(text: &str, keep: impl Fn(&str) -> bool) -> SysObjectDb {
         let mut rows = HashMap::new();
         for line in text.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
@@ -47,7 +53,7 @@ impl SysObjectDb {
             let Some(id) = f.next().map(str::trim) else {
                 continue;
             };
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit() || c == '.') || !keep(id) {
                 continue;
             }
             let mut field = || {
@@ -78,6 +84,31 @@ impl SysObjectDb {
         for f in SYSTEM_FILES {
             if let Ok(db) = SysObjectDb::load(Path::new(f)) {
                 return db;
+            }
+        }
+        SysObjectDb::builtin()
+    }
+
+    /// The rows of the system's database (else the built-in table) that can answer for
+    /// these sysObjectIDs: each one's exact id and its vendor's.
+    pub fn system_for(ids: &[Oid]) -> SysObjectDb {
+        let mut wanted: Vec<String> = Vec::new();
+        for id in ids {
+            if let Some(rest) = id.suffix(&Oid(ENTERPRISES.to_vec())) {
+                if let Some(v) = rest.first() {
+                    wanted.push(v.to_string());
+                }
+                wanted.push(
+                    rest.iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join("."),
+                );
+            }
+        }
+        for f in SYSTEM_FILES {
+            if let Ok(text) = std::fs::read_to_string(f) {
+                return SysObjectDb::parse_only(&text, |id| wanted.iter().any(|w| w == id));
             }
         }
         SysObjectDb::builtin()
@@ -143,6 +174,10 @@ mod tests {
         assert_eq!(e.kind, None);
         assert!(db.lookup(&oid("1.3.6.1.4.1.99999.1")).is_none());
         assert!(db.lookup(&oid("1.3.6.1.2.1")).is_none());
+        let only = SysObjectDb::parse_only("11\tHewlett-Packard\n9\tCisco\tNETWORKING\n", |id| {
+            id == "9"
+        });
+        assert_eq!(only.len(), 1);
         assert!(SysObjectDb::builtin()
             .lookup(&oid("1.3.6.1.4.1.9.1.516"))
             .is_some());

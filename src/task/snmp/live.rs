@@ -60,10 +60,12 @@ pub fn parse_addr(text: &str) -> Result<SocketAddr, String> {
 }
 
 /// Inventories every target; `on_done(index, inventory or error)` as each is ready.
+/// `db`: the sysObjectID database, or `None` for the system's (only the rows these
+/// devices need are read).
 pub fn inventory_all(
     targets: &[Target],
     opts: &Options,
-    db: &SysObjectDb,
+    db: Option<&SysObjectDb>,
     mut on_done: impl FnMut(usize, Result<Device, String>),
 ) {
     // 1. Credentials.
@@ -192,6 +194,22 @@ pub fn inventory_all(
             }
         }
     }
+    let loaded;
+    let db = match db {
+        Some(d) => d,
+        None => {
+            let ids: Vec<crate::snmp::Oid> = tables
+                .values()
+                .filter_map(|t| {
+                    t.get(&oid("1.3.6.1.2.1.1.2.0"))
+                        .and_then(|v| v.as_oid())
+                        .cloned()
+                })
+                .collect();
+            loaded = SysObjectDb::system_for(&ids);
+            &loaded
+        }
+    };
     // 3. Per-VLAN bridge tables where the device needs them.
     let mut contexts: Vec<(usize, u64)> = Vec::new();
     for (i, table) in &tables {

@@ -110,13 +110,17 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
     let Target::Local(path) = target else {
         return Err("not a local target".into());
     };
-    let db = SysObjectDb::system();
     let id = deviceid(config);
     let mut docs: Vec<(String, String)> = Vec::new();
     let mut failed = 0;
     for file in config.list("netinventory-file") {
         match read_walk(Path::new(&file)) {
             Ok((table, vlan_tables)) => {
+                let sysobjectid = table
+                    .get(&crate::snmp::oid::oid("1.3.6.1.2.1.1.2.0"))
+                    .and_then(|v| v.as_oid())
+                    .cloned();
+                let db = SysObjectDb::system_for(&Vec::from_iter(sysobjectid));
                 let params = Params {
                     id: "0".into(),
                     vlan_tables,
@@ -169,7 +173,7 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
             }
         }
         let mut results: Vec<Option<Result<model::Device, String>>> = vec![None; targets.len()];
-        live::inventory_all(&targets, &options(config), &db, |i, r| {
+        live::inventory_all(&targets, &options(config), None, |i, r| {
             if let Some(slot) = results.get_mut(i) {
                 *slot = Some(r);
             }

@@ -12,7 +12,6 @@ use crate::agent::schedule;
 use crate::net::client::Client;
 use crate::net::ocs;
 use crate::net::xmltree::Node;
-use crate::snmp::identify::SysObjectDb;
 
 use super::device::Params;
 use super::model::leaf;
@@ -110,10 +109,9 @@ fn netinventory(
             }
         }
     }
-    let db = SysObjectDb::system();
     let mut ok = 0;
     let mut send_error = None;
-    live::inventory_all(&targets, &opts, &db, |k, r| {
+    live::inventory_all(&targets, &opts, None, |k, r| {
         let d = &job.devices[which[k]];
         let xml = match r {
             Ok(dev) => {
