@@ -11,6 +11,7 @@ use crate::snmp::table::OidTable;
 use super::model::Device;
 
 pub mod apc;
+pub mod brocade;
 pub mod eltex;
 pub mod force10;
 pub mod hp;
@@ -98,6 +99,7 @@ pub fn no_inventory(_: &Context, _: &mut Device) {}
 /// The vendor rules, in the order they run.
 pub const RULES: &[Rule] = &[
     apc::RULE,
+    brocade::RULE,
     eltex::RULE,
     force10::RULE,
     hp::RULE,
