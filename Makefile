@@ -27,6 +27,7 @@ lint:
 bench: build
 	sh t/bench/inventory.sh
 	sh t/bench/daemon.sh $(BIN)
+	sh t/bench/snmp.sh $(BIN)
 
 # ---- daemon: install, bench-daemon ----------------------------------------------
 # make install PREFIX=/usr DESTDIR=/tmp/pkg   (GNU make; gmake on FreeBSD)
@@ -199,3 +200,24 @@ bench: bench-deploy
 bench-deploy: build
 	$(TESTSRV_DEPLOY) bash t/bench/deploy.sh $(BIN)
 # ---- end of deploy block ---------------------------------------------------------
+# ---- snmp ----------------------------------------------------------------------------
+# The SNMP inventory against live peers (needs root): snmpd and the reference agent
+# (snmp_live, snmp_jobs), snmpsim recordings of real devices (the first run installs
+# snmpsim from PyPI into $(SNMPSIM_DIR)), and the real OCS server with its SNMP feature
+# on its own instance (snmp_ocs). `make integration` runs it too.
+SNMPSIM_DIR ?= /var/lib/snmpsim-test-snmp
+TESTSRV_SNMP = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-snmp OCS_HTTP_PORT=18280 \
+               OCS_HTTPS_PORT=18643 OCS_BADNAME_PORT=18644
+
+.PHONY: integration-snmp integration-snmp-stop
+integration: integration-snmp
+
+integration-snmp:
+	SNMPSIM_DIR=$(SNMPSIM_DIR) bash t/snmpsim/serve.sh list >/dev/null 2>&1 || true
+	SNMP_LIVE=1 SNMPSIM_DIR=$(SNMPSIM_DIR) cargo test --release --test snmp_live -- --test-threads=1
+	$(TESTSRV_SNMP) bash t/ocs-server/start.sh
+	$(TESTSRV_SNMP) SNMP_OCS=1 cargo test --release --test snmp_ocs -- --test-threads=1
+
+integration-snmp-stop:
+	$(TESTSRV_SNMP) bash t/ocs-server/stop.sh
+# ---- end snmp ------------------------------------------------------------------------

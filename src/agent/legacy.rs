@@ -453,14 +453,14 @@ mod tests {
         std::fs::create_dir_all(d.join("conf.d")).unwrap();
         std::fs::write(
             d.join("agent.cfg"),
-            "server = https://glpi/front/inventory.php # ours\nno-p2p = 1\ninclude \"conf.d/\"\n",
+            "server = https://glpi/front/inventory.php # ours\nscan-profiles = 1\ninclude \"conf.d/\"\n",
         )
         .unwrap();
         std::fs::write(d.join("conf.d/a.cfg"), "tag = T\n").unwrap();
         let old = read(OldAgent::Fusion, &d.join("agent.cfg")).unwrap();
         assert_eq!(old.values[0].1, "https://glpi/front/inventory.php");
         assert_eq!(old.values[1].0, "tag");
-        assert_eq!(old.left_out, s(&["no-p2p"]));
+        assert_eq!(old.left_out, s(&["scan-profiles"]));
         std::fs::remove_dir_all(&d).unwrap();
     }
 

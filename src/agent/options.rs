@@ -420,6 +420,35 @@ pub const OPTIONS: &[Opt] = &[
         "DIR",
         "run the inventory from a recording made with --capture",
     ),
+    // SNMP
+    opt(
+        "netinventory",
+        "",
+        List,
+        "HOST",
+        "SNMP inventory of these devices (HOST or HOST:PORT, repeatable)",
+    ),
+    opt(
+        "netinventory-file",
+        "",
+        List,
+        "FILE",
+        "SNMP inventory of a device from an snmpwalk output instead of the device",
+    ),
+    opt(
+        "credentials",
+        "",
+        List,
+        "CRED",
+        "SNMP credentials to try, e.g. version:2c,community:public (repeatable)",
+    ),
+    opt(
+        "snmp-timeout",
+        "",
+        Value,
+        "SECONDS",
+        "SNMP timeout per request (default 15)",
+    ),
     // One-shot actions
     action(
         "conf-file",

@@ -4,15 +4,33 @@
 //! - [`value`]: the values an agent returns (SMIv2 types and the v2 exceptions);
 //! - [`table`]: what was read from one device, an ordered OID → value map, the same
 //!   whether it came from the network or from an `snmpwalk` file, so every device rule
-//!   runs and is tested without a device.
-//!
-//! The engine (BER, messages, USM, the non-blocking client that keeps many devices in
-//! flight in one thread) and the walk-file reader live beside these.
+//!   runs and is tested without a device;
+//! - [`walkfile`]: `snmpwalk` output (and snmpsim recordings) read as a device;
+//! - [`canonical`]: values cleaned into inventory form (strings, MACs, serials, uptimes);
+//! - [`identify`]: what a device is (TYPE, vendor, model);
+//! - [`mibnames`]: the MIB names such walks may print, back to numbers;
+//! - [`credential`]: versions, communities and USM users, parsed from the command line's
+//!   or the server's syntax;
+//! - [`ber`], [`message`], [`usm`]: the wire (BER, PDUs, v1/v2c/v3 messages, USM
+//!   authentication and privacy);
+//! - [`client`]: the engine, which keeps many devices in flight in one thread on
+//!   non-blocking sockets and hands each device's table back as it finishes.
 
+pub mod ber;
+pub mod canonical;
+pub mod client;
+pub mod credential;
+pub mod identify;
+pub mod message;
+pub mod mibnames;
 pub mod oid;
 pub mod table;
+pub mod usm;
 pub mod value;
+pub mod walkfile;
 
+pub use client::{collect, Engine, Options, Request};
+pub use credential::{AuthProtocol, Credential, PrivProtocol, Version};
 pub use oid::Oid;
 pub use table::OidTable;
 pub use value::Value;

@@ -42,6 +42,15 @@ impl OidTable {
             .filter(|(_, v)| !v.is_exception())
     }
 
+    /// Like [`OidTable::subtree`], for a base that does not outlive the call.
+    pub fn below(&self, base: &Oid) -> impl Iterator<Item = (&Oid, &Value)> + '_ {
+        let base = base.clone();
+        self.values
+            .range(base.clone()..)
+            .take_while(move |(o, _)| o.starts_with(&base))
+            .filter(|(_, v)| !v.is_exception())
+    }
+
     /// The column `base` as (index arcs after `base`, value): `ifDescr` → `([3], "eth0")`.
     pub fn column<'a>(&'a self, base: &'a Oid) -> impl Iterator<Item = (&'a [u32], &'a Value)> {
         self.subtree(base)

@@ -152,6 +152,13 @@ pub fn has_job(name: &str, target: &Target, config: &Config) -> bool {
         "SNMP" => snmp::has_job(target, config),
         "Deploy" => deploy::has_job(target, config),
         "WakeOnLan" => wakeonlan::has_job(target, config),
+        // A by-hand device inventory (--netinventory…) asks for that alone, unless
+        // `tasks` names the inventory too.
+        "Inventory" => {
+            !config.list("tasks").is_empty()
+                || !matches!(target, Target::Local(_))
+                || !snmp::local::wanted(config)
+        }
         _ => true,
     }
 }

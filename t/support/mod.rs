@@ -4,3 +4,4 @@
 pub mod agent;
 pub mod fake_server;
 pub mod glpi_deploy_server;
+pub mod snmpd;

@@ -1,0 +1,823 @@
+//! The SNMP engine: reads many devices at once in one thread.
+//!
+//! Each request gets its own connected, non-blocking UDP socket: the kernel then keeps
+//! other hosts' datagrams away from it, and a closed port's ICMP error comes back as
+//! `ECONNREFUSED` at once instead of costing a timeout. All sockets are waited on with
+//! one `poll`; a request's state machine (v3 engine discovery, GETs, then walks by
+//! GETBULK — GETNEXT for v1) moves on each answer. Nothing blocks and no thread is
+//! started, so there is nothing to synchronise and no duplicate answer can be counted
+//! twice.
+//!
+//! What could go wrong, and why it cannot here:
+//! - too many sockets: at most `max_in_flight` requests are open, capped below the
+//!   process's file limit;
+//! - a device that answers forever (walk loops, huge tables): each walk must move
+//!   forward, a device has at most `max_rows_per_device` values and a whole-device
+//!   `deadline_per_device`;
+//! - stray or forged datagrams: an answer is taken only from the connected peer and
+//!   with the request id (and, for v3, msgID and MAC) in flight; others are dropped;
+//! - malformed datagrams: the decoder is bounded and returns errors, they are dropped.
+
+use std::io::ErrorKind;
+use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::time::{Duration, Instant};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+
+use super::ber;
+use super::credential::{Credential, Version};
+use super::message::{self, Incoming, Pdu, UsmParams, V3Out};
+use super::oid::Oid;
+use super::table::OidTable;
+use super::usm::{self, KeyCache};
+use super::value::Value;
+
+/// One device to read.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub addr: SocketAddr,
+    pub credential: Credential,
+    /// SNMPv3 context name, or for v1/v2c a community suffix (`community@vlan`).
+    pub context: Option<String>,
+    /// Scalars to read with GET.
+    pub gets: Vec<Oid>,
+    /// Subtrees to walk.
+    pub walks: Vec<Oid>,
+}
+
+/// How hard to try.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Wait for one answer before sending again.
+    pub timeout: Duration,
+    /// Extra tries of an unanswered message.
+    pub retries: u32,
+    /// Requests open at once (each is one socket).
+    pub max_in_flight: usize,
+    /// Values read from one device before it is cut off.
+    pub max_rows_per_device: usize,
+    /// Time one device may take in all.
+    pub deadline_per_device: Duration,
+    /// GETBULK max-repetitions.
+    pub max_repetitions: u32,
+    /// New requests started per second, 0 for no limit (the window still applies).
+    pub max_starts_per_second: u32,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            timeout: Duration::from_secs(2),
+            retries: 1,
+            max_in_flight: 256,
+            max_rows_per_device: 200_000,
+            deadline_per_device: Duration::from_secs(300),
+            max_repetitions: 25,
+            max_starts_per_second: 0,
+        }
+    }
+}
+
+/// OIDs asked in one GET: small enough for any agent's message size.
+const GET_CHUNK: usize = 16;
+/// File descriptors left to the rest of the process when capping the window.
+const FD_RESERVE: u64 = 64;
+/// Biggest datagram.
+const RECV_BUFFER: usize = 65536;
+
+/// USM report OIDs (RFC 3414 usmStats…).
+const USM_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 15, 1, 1];
+
+/// Reads every request, keeping up to `opts.max_in_flight` in flight, and calls
+/// `on_done(index of the request, table or error)` as each finishes. Requests are taken
+/// from the iterator only when there is room, so a long one costs no memory.
+pub fn collect(
+    requests: impl IntoIterator<Item = Request>,
+    opts: &Options,
+    mut on_done: impl FnMut(usize, Result<OidTable, String>),
+) {
+    let mut pending = requests.into_iter().enumerate();
+    let mut exhausted = false;
+    let mut engine = Engine::new(opts);
+    let interval = match opts.max_starts_per_second {
+        0 => Duration::ZERO,
+        n => Duration::from_secs(1) / n,
+    };
+    let mut next_start = Instant::now();
+    loop {
+        let now = Instant::now();
+        while !exhausted && engine.has_room() && now >= next_start {
+            match pending.next() {
+                None => exhausted = true,
+                Some((i, r)) => {
+                    if let Some(failed) = engine.start(i, r) {
+                        on_done(i, failed);
+                    }
+                    if !interval.is_zero() {
+                        next_start = next_start.max(now - interval) + interval;
+                    }
+                }
+            }
+        }
+        if exhausted && engine.in_flight() == 0 {
+            return;
+        }
+        // Sleep until an answer, a timer, or room to start the next request.
+        let mut wake = engine.wake().unwrap_or(now + Duration::from_secs(1));
+        if !exhausted && engine.has_room() {
+            wake = wake.min(next_start);
+        }
+        let readable = {
+            let mut fds: Vec<PollFd> = engine
+                .fds()
+                .map(|fd| PollFd::new(fd, PollFlags::POLLIN))
+                .collect();
+            match poll(&mut fds, timeout_until(wake)) {
+                Ok(_) => fds
+                    .iter()
+                    .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
+                    .collect(),
+                Err(_) => vec![false; fds.len()],
+            }
+        };
+        engine.process(&readable, &mut on_done);
+    }
+}
+
+/// A poll timeout that wakes at `wake` (rounded up to the millisecond).
+pub fn timeout_until(wake: Instant) -> PollTimeout {
+    let ms = wake
+        .saturating_duration_since(Instant::now())
+        .as_micros()
+        .div_ceil(1000);
+    PollTimeout::from(u16::try_from(ms).unwrap_or(u16::MAX))
+}
+
+/// The engine itself, for callers that wait on other sockets in the same `poll` (the
+/// network discovery): start requests, poll [`Engine::fds`] with theirs until
+/// [`Engine::wake`], hand the readiness back to [`Engine::process`].
+pub struct Engine {
+    opts: Options,
+    limit: usize,
+    active: Vec<Session>,
+    keys: KeyCache,
+    ids: IdSource,
+    buf: Vec<u8>,
+}
+
+impl Engine {
+    pub fn new(opts: &Options) -> Engine {
+        Engine {
+            opts: opts.clone(),
+            limit: window(opts.max_in_flight),
+            active: Vec::new(),
+            keys: KeyCache::default(),
+            ids: IdSource::new(),
+            buf: vec![0u8; RECV_BUFFER],
+        }
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.active.len()
+    }
+
+    pub fn has_room(&self) -> bool {
+        self.active.len() < self.limit
+    }
+
+    /// Starts request `index` (the caller's number for it); `Some(outcome)` when it
+    /// finished at once (no socket, nothing to read).
+    pub fn start(&mut self, index: usize, req: Request) -> Option<Result<OidTable, String>> {
+        match Session::start(index, req, &self.opts, &mut self.ids, &mut self.keys) {
+            Ok(s) => {
+                self.active.push(s);
+                None
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// The sockets to poll for reading, in the order [`Engine::process`] expects.
+    pub fn fds(&self) -> impl Iterator<Item = BorrowedFd<'_>> {
+        self.active.iter().map(|s| s.sock.as_fd())
+    }
+
+    /// When the next timer of a request in flight runs out.
+    pub fn wake(&self) -> Option<Instant> {
+        self.active.iter().map(|s| s.wake(&self.opts)).min()
+    }
+
+    /// Reads the sockets `readable` says are ready (same order as [`Engine::fds`] gave),
+    /// runs the timers, and reports each request that finished.
+    pub fn process(
+        &mut self,
+        readable: &[bool],
+        on_done: &mut impl FnMut(usize, Result<OidTable, String>),
+    ) {
+        let now = Instant::now();
+        // Backwards, so that `swap_remove` only moves sessions already seen.
+        for k in (0..self.active.len()).rev() {
+            let s = &mut self.active[k];
+            let mut outcome = None;
+            if readable.get(k).copied().unwrap_or(false) {
+                outcome = s.read(&mut self.buf, &self.opts, &mut self.ids, &mut self.keys);
+            }
+            if outcome.is_none() {
+                outcome = s.check_timers(now, &self.opts);
+            }
+            if let Some(r) = outcome {
+                let s = self.active.swap_remove(k);
+                on_done(s.index, r);
+            }
+        }
+    }
+}
+
+/// The window: `wanted`, but never more than the file limit allows.
+fn window(wanted: usize) -> usize {
+    use nix::sys::resource::{getrlimit, Resource};
+    let cap = getrlimit(Resource::RLIMIT_NOFILE)
+        .map(|(soft, _)| soft.saturating_sub(FD_RESERVE).max(1))
+        .unwrap_or(256);
+    wanted.clamp(1, usize::try_from(cap).unwrap_or(usize::MAX))
+}
+
+/// Request ids and msgIDs: positive, increasing, starting at a varying point so that a
+/// late answer to a previous run is not taken for this one's.
+struct IdSource(i32);
+
+impl IdSource {
+    fn new() -> IdSource {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() ^ std::process::id())
+            .unwrap_or(1);
+        IdSource((seed & 0x3fff_ffff) as i32 + 1)
+    }
+
+    fn next(&mut self) -> i32 {
+        self.0 = if self.0 >= i32::MAX - 1 {
+            1
+        } else {
+            self.0 + 1
+        };
+        self.0
+    }
+}
+
+enum Step {
+    /// v3: learning the agent's engine ID, boots and time.
+    Discover,
+    /// GET of `gets[..n]`.
+    Get { n: usize },
+    /// Walking `walks[idx]`, last OID seen.
+    Walk { idx: usize, last: Oid },
+}
+
+struct V3 {
+    engine_id: Vec<u8>,
+    boots: i64,
+    time: i64,
+    learnt: Instant,
+    auth_key: Vec<u8>,
+    priv_key: Vec<u8>,
+    salt: u64,
+    resynced: bool,
+}
+
+struct Session {
+    index: usize,
+    req: Request,
+    sock: UdpSocket,
+    started: Instant,
+    table: OidTable,
+    rows: usize,
+    step: Step,
+    gets: Vec<Oid>,
+    chunk: usize,
+    out: Vec<u8>,
+    request_id: i32,
+    msg_id: i32,
+    sent: Instant,
+    tries: u32,
+    answered: bool,
+    v3: Option<V3>,
+}
+
+type Outcome = Option<Result<OidTable, String>>;
+
+impl Session {
+    fn start(
+        index: usize,
+        req: Request,
+        opts: &Options,
+        ids: &mut IdSource,
+        keys: &mut KeyCache,
+    ) -> Result<Session, String> {
+        let local: SocketAddr = if req.addr.is_ipv4() {
+            ([0, 0, 0, 0], 0).into()
+        } else {
+            ([0u16; 8], 0).into()
+        };
+        let sock = UdpSocket::bind(local).map_err(|e| format!("UDP socket: {e}"))?;
+        sock.connect(req.addr)
+            .map_err(|e| format!("{}: {e}", req.addr))?;
+        sock.set_nonblocking(true)
+            .map_err(|e| format!("UDP socket: {e}"))?;
+        let now = Instant::now();
+        let mut s = Session {
+            index,
+            gets: req.gets.clone(),
+            req,
+            sock,
+            started: now,
+            table: OidTable::new(),
+            rows: 0,
+            step: Step::Discover,
+            chunk: GET_CHUNK,
+            out: Vec::new(),
+            request_id: 0,
+            msg_id: 0,
+            sent: now,
+            tries: 0,
+            answered: false,
+            v3: None,
+        };
+        if s.req.credential.version != Version::V3 {
+            if let Some(r) = s.next_step(opts, ids, keys) {
+                return r.and(Err("nothing to read".into()));
+            }
+        } else {
+            s.send_new(opts, ids, keys)?;
+        }
+        Ok(s)
+    }
+
+    fn wake(&self, opts: &Options) -> Instant {
+        (self.sent + opts.timeout).min(self.started + opts.deadline_per_device)
+    }
+
+    fn peer(&self) -> String {
+        self.req.addr.to_string()
+    }
+
+    fn check_timers(&mut self, now: Instant, opts: &Options) -> Outcome {
+        if now >= self.started + opts.deadline_per_device {
+            return Some(Err(format!(
+                "{}: not finished after {} s, cut off",
+                self.peer(),
+                opts.deadline_per_device.as_secs()
+            )));
+        }
+        if now < self.sent + opts.timeout {
+            return None;
+        }
+        if self.tries > opts.retries {
+            return Some(Err(if self.answered {
+                format!("{}: stopped answering ({})", self.peer(), self.what())
+            } else {
+                format!(
+                    "{}: no SNMP answer ({}, {} tries of {} ms)",
+                    self.peer(),
+                    self.req.credential,
+                    self.tries,
+                    opts.timeout.as_millis()
+                )
+            }));
+        }
+        self.transmit()
+    }
+
+    fn what(&self) -> String {
+        match &self.step {
+            Step::Discover => "engine discovery".into(),
+            Step::Get { .. } => "GET".into(),
+            Step::Walk { idx, .. } => format!("walk of {}", self.req.walks[*idx]),
+        }
+    }
+
+    /// Sends (again) the datagram in flight.
+    fn transmit(&mut self) -> Outcome {
+        self.sent = Instant::now();
+        self.tries += 1;
+        match self.sock.send(&self.out) {
+            Ok(_) => None,
+            Err(e) => self.socket_error(e),
+        }
+    }
+
+    fn socket_error(&self, e: std::io::Error) -> Outcome {
+        match e.kind() {
+            ErrorKind::WouldBlock | ErrorKind::Interrupted => None,
+            ErrorKind::ConnectionRefused => Some(Err(format!(
+                "{}: no SNMP agent (port unreachable)",
+                self.peer()
+            ))),
+            _ => Some(Err(format!("{}: {e}", self.peer()))),
+        }
+    }
+
+    /// Builds the message of the current step with fresh ids and sends it.
+    fn send_new(
+        &mut self,
+        opts: &Options,
+        ids: &mut IdSource,
+        _keys: &mut KeyCache,
+    ) -> Result<(), String> {
+        self.request_id = ids.next();
+        self.msg_id = ids.next();
+        let pdu = match &self.step {
+            Step::Discover => Pdu::request(message::GET, self.request_id, &[]),
+            Step::Get { n } => Pdu::request(message::GET, self.request_id, &self.gets[..*n]),
+            Step::Walk { last, .. } => {
+                if self.req.credential.version == Version::V1 {
+                    Pdu::request(
+                        message::GET_NEXT,
+                        self.request_id,
+                        std::slice::from_ref(last),
+                    )
+                } else {
+                    let mut p = Pdu::request(
+                        message::GET_BULK,
+                        self.request_id,
+                        std::slice::from_ref(last),
+                    );
+                    p.error_index = i64::from(opts.max_repetitions);
+                    p
+                }
+            }
+        };
+        self.out = self.encode(&pdu)?;
+        self.tries = 0;
+        match self.transmit() {
+            Some(Err(e)) => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    fn encode(&mut self, pdu: &Pdu) -> Result<Vec<u8>, String> {
+        let c = &self.req.credential;
+        let context = self.req.context.clone().unwrap_or_default();
+        match c.version {
+            Version::V1 | Version::V2c => {
+                let mut community = c.community.clone();
+                if !context.is_empty() {
+                    community = format!("{community}@{context}");
+                }
+                let v = if c.version == Version::V1 { 0 } else { 1 };
+                Ok(message::encode_community(v, community.as_bytes(), pdu))
+            }
+            Version::V3 => {
+                let Some(v3) = self.v3.as_mut() else {
+                    // Discovery: unauthenticated, empty user and engine.
+                    let usm = UsmParams::default();
+                    let scoped = message::encode_scoped(b"", b"", pdu);
+                    return Ok(message::encode_v3(&V3Out {
+                        msg_id: self.msg_id,
+                        flags: message::FLAG_REPORTABLE,
+                        usm: &usm,
+                        auth_len: 0,
+                        data: &scoped,
+                    })
+                    .0);
+                };
+                let time = v3.time + v3.learnt.elapsed().as_secs() as i64;
+                let scoped = message::encode_scoped(&v3.engine_id, context.as_bytes(), pdu);
+                let mut usm = UsmParams {
+                    engine_id: v3.engine_id.clone(),
+                    boots: v3.boots,
+                    time,
+                    user: c.username.as_bytes().to_vec(),
+                    priv_params: Vec::new(),
+                };
+                let mut flags = message::FLAG_REPORTABLE;
+                let data = match &c.privacy {
+                    Some((p, _)) => {
+                        flags |= message::FLAG_PRIV;
+                        v3.salt = v3.salt.wrapping_add(1);
+                        let (cipher, salt) =
+                            usm::encrypt(*p, &v3.priv_key, v3.boots, time, v3.salt, &scoped)?;
+                        usm.priv_params = salt;
+                        ber::octets(&cipher)
+                    }
+                    None => scoped,
+                };
+                let auth_len = c.auth.as_ref().map_or(0, |(p, _)| usm::mac_len(*p));
+                if auth_len > 0 {
+                    flags |= message::FLAG_AUTH;
+                }
+                let (mut msg, offset) = message::encode_v3(&V3Out {
+                    msg_id: self.msg_id,
+                    flags,
+                    usm: &usm,
+                    auth_len,
+                    data: &data,
+                });
+                if let Some((p, _)) = &c.auth {
+                    usm::sign(*p, &v3.auth_key, &mut msg, offset);
+                }
+                Ok(msg)
+            }
+        }
+    }
+
+    /// Reads every queued datagram; the outcome when the device is finished.
+    fn read(
+        &mut self,
+        buf: &mut [u8],
+        opts: &Options,
+        ids: &mut IdSource,
+        keys: &mut KeyCache,
+    ) -> Outcome {
+        loop {
+            let n = match self.sock.recv(buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return None,
+                Err(e) => {
+                    let r = self.socket_error(e);
+                    if r.is_some() {
+                        return r;
+                    }
+                    continue;
+                }
+            };
+            let pdu = match self.accept(&buf[..n], keys) {
+                Ok(Some(p)) => p,
+                // Not ours, or not readable: as if it never came.
+                Ok(None) => continue,
+                Err(e) => return Some(Err(format!("{}: {e}", self.peer()))),
+            };
+            self.answered = true;
+            if let Some(r) = self.on_response(pdu, opts, ids, keys) {
+                return Some(r);
+            }
+        }
+    }
+
+    /// The PDU of a datagram, if it answers what is in flight (`Ok(None)` to drop it),
+    /// or a definitive error (a USM report that no retry will change).
+    fn accept(&mut self, dgram: &[u8], keys: &mut KeyCache) -> Result<Option<Pdu>, String> {
+        let Ok(msg) = message::decode(dgram) else {
+            return Ok(None);
+        };
+        match msg {
+            Incoming::Community { pdu, .. } => {
+                if self.req.credential.version == Version::V3
+                    || pdu.kind != message::RESPONSE
+                    || pdu.request_id != self.request_id
+                {
+                    return Ok(None);
+                }
+                Ok(Some(pdu))
+            }
+            Incoming::V3(m) => {
+                if self.req.credential.version != Version::V3 || m.msg_id != i64::from(self.msg_id)
+                {
+                    return Ok(None);
+                }
+                let c = self.req.credential.clone();
+                if m.flags & message::FLAG_AUTH != 0 {
+                    let (Some((p, _)), Some(v3)) = (&c.auth, &self.v3) else {
+                        return Ok(None);
+                    };
+                    if !usm::verify(*p, &v3.auth_key, dgram, m.auth_offset, m.auth_params) {
+                        return Ok(None);
+                    }
+                }
+                let plain;
+                let scoped = if m.flags & message::FLAG_PRIV != 0 {
+                    let (Some((p, _)), Some(v3)) = (&c.privacy, &self.v3) else {
+                        return Ok(None);
+                    };
+                    let Ok(d) = usm::decrypt(
+                        *p,
+                        &v3.priv_key,
+                        m.usm.boots,
+                        m.usm.time,
+                        &m.usm.priv_params,
+                        m.data,
+                    ) else {
+                        return Ok(None);
+                    };
+                    plain = d;
+                    &plain[..]
+                } else {
+                    m.data
+                };
+                let Ok(pdu) = message::decode_scoped(scoped) else {
+                    return Ok(None);
+                };
+                if pdu.kind == message::REPORT {
+                    return self.on_report(&pdu, &m.usm, keys);
+                }
+                if pdu.kind != message::RESPONSE || pdu.request_id != self.request_id {
+                    return Ok(None);
+                }
+                if c.auth.is_some() && m.flags & message::FLAG_AUTH == 0 {
+                    // An unauthenticated answer to an authenticated request is forged.
+                    return Ok(None);
+                }
+                Ok(Some(pdu))
+            }
+        }
+    }
+
+    /// A v3 report: engine discovery, clock resynchronisation, or a USM error.
+    fn on_report(
+        &mut self,
+        pdu: &Pdu,
+        usm_in: &UsmParams,
+        keys: &mut KeyCache,
+    ) -> Result<Option<Pdu>, String> {
+        let which = pdu
+            .varbinds
+            .first()
+            .and_then(|(o, _)| o.suffix(&Oid(USM_STATS.to_vec())))
+            .and_then(|s| s.first().copied());
+        let user = &self.req.credential.username;
+        match (which, &self.step) {
+            (_, Step::Discover) => {
+                if usm_in.engine_id.is_empty() {
+                    return Err("engine discovery: the report has no engine ID".into());
+                }
+                let c = &self.req.credential;
+                let auth_key = c
+                    .auth
+                    .as_ref()
+                    .map(|(p, pw)| keys.localized(*p, pw, &usm_in.engine_id))
+                    .unwrap_or_default();
+                let priv_key = match (&c.auth, &c.privacy) {
+                    (Some((p, _)), Some((_, pw))) => keys.localized(*p, pw, &usm_in.engine_id),
+                    _ => Vec::new(),
+                };
+                self.v3 = Some(V3 {
+                    engine_id: usm_in.engine_id.clone(),
+                    boots: usm_in.boots,
+                    time: usm_in.time,
+                    learnt: Instant::now(),
+                    auth_key,
+                    priv_key,
+                    salt: u64::from(IdSource::new().0 as u32) << 16,
+                    resynced: false,
+                });
+                // A synthetic empty response moves the state machine on.
+                Ok(Some(Pdu::request(message::RESPONSE, self.request_id, &[])))
+            }
+            (Some(2), _) => {
+                let Some(v3) = self.v3.as_mut() else {
+                    return Ok(None);
+                };
+                if v3.resynced {
+                    return Err("not in time window again after resynchronising".into());
+                }
+                v3.resynced = true;
+                v3.boots = usm_in.boots;
+                v3.time = usm_in.time;
+                v3.learnt = Instant::now();
+                // Resend the same step with fresh ids (the caller resends on None +
+                // timeout otherwise): mark as needing a rebuild.
+                Ok(Some(Pdu {
+                    kind: 0,
+                    ..Pdu::request(0, self.request_id, &[])
+                }))
+            }
+            (Some(1), _) => Err(format!(
+                "SNMPv3 security level not supported for user '{user}' (usmStatsUnsupportedSecLevels)"
+            )),
+            (Some(3), _) => Err(format!("unknown SNMPv3 user '{user}' (usmStatsUnknownUserNames)")),
+            (Some(5), _) => Err(format!(
+                "wrong SNMPv3 authentication password or protocol for '{user}' (usmStatsWrongDigests)"
+            )),
+            (Some(6), _) => Err(format!(
+                "wrong SNMPv3 privacy password or protocol for '{user}' (usmStatsDecryptionErrors)"
+            )),
+            _ => Err(format!(
+                "SNMPv3 report {}",
+                pdu.varbinds
+                    .first()
+                    .map_or("(empty)".to_string(), |(o, _)| o.to_string())
+            )),
+        }
+    }
+
+    /// Moves the state machine on after an answer.
+    fn on_response(
+        &mut self,
+        pdu: Pdu,
+        opts: &Options,
+        ids: &mut IdSource,
+        keys: &mut KeyCache,
+    ) -> Outcome {
+        if pdu.kind == 0 {
+            // Resynchronised clock: same step again.
+            return self.send_new(opts, ids, keys).err().map(Err);
+        }
+        match std::mem::replace(&mut self.step, Step::Discover) {
+            Step::Discover => {}
+            Step::Get { n } => {
+                if pdu.error_status == message::TOO_BIG {
+                    if n > 1 {
+                        self.chunk = (n / 2).max(1);
+                    } else {
+                        self.gets.remove(0);
+                    }
+                } else if pdu.error_status != 0 {
+                    // v1 noSuchName names the culprit: drop it and ask the rest again.
+                    let bad = usize::try_from(pdu.error_index).unwrap_or(0);
+                    if pdu.error_status == message::NO_SUCH_NAME && (1..=n).contains(&bad) {
+                        self.gets.remove(bad - 1);
+                    } else {
+                        self.gets.drain(..n);
+                    }
+                } else {
+                    for (o, v) in pdu.varbinds {
+                        if let Err(e) = self.add(o, v, opts) {
+                            return Some(Err(e));
+                        }
+                    }
+                    self.gets.drain(..n.min(self.gets.len()));
+                }
+            }
+            Step::Walk { idx, last } => {
+                let base = self.req.walks[idx].clone();
+                let mut ended = pdu.error_status != 0 || pdu.varbinds.is_empty();
+                let mut last = last;
+                if !ended {
+                    for (o, v) in pdu.varbinds {
+                        if v.is_exception() || !o.starts_with(&base) {
+                            ended = true;
+                            break;
+                        }
+                        if o <= last {
+                            return Some(Err(format!(
+                                "{}: walk of {base} does not move forward ({o} after {last}): cut off",
+                                self.peer()
+                            )));
+                        }
+                        last = o.clone();
+                        if let Err(e) = self.add(o, v, opts) {
+                            return Some(Err(e));
+                        }
+                    }
+                }
+                self.step = if ended {
+                    Step::Walk {
+                        idx: idx + 1,
+                        last: Oid::default(),
+                    }
+                } else {
+                    Step::Walk { idx, last }
+                };
+                if !ended {
+                    return self.send_new(opts, ids, keys).err().map(Err);
+                }
+                return self.start_walk(idx + 1, opts, ids, keys);
+            }
+        }
+        self.next_step(opts, ids, keys)
+    }
+
+    fn add(&mut self, o: Oid, v: Value, opts: &Options) -> Result<(), String> {
+        self.rows += 1;
+        if self.rows > opts.max_rows_per_device {
+            return Err(format!(
+                "{}: more than {} values, cut off",
+                self.peer(),
+                opts.max_rows_per_device
+            ));
+        }
+        self.table.insert(o, v);
+        Ok(())
+    }
+
+    /// The next GET chunk, else the first walk, else done.
+    fn next_step(&mut self, opts: &Options, ids: &mut IdSource, keys: &mut KeyCache) -> Outcome {
+        if !self.gets.is_empty() {
+            self.step = Step::Get {
+                n: self.chunk.min(self.gets.len()),
+            };
+            return self.send_new(opts, ids, keys).err().map(Err);
+        }
+        self.start_walk(0, opts, ids, keys)
+    }
+
+    fn start_walk(
+        &mut self,
+        idx: usize,
+        opts: &Options,
+        ids: &mut IdSource,
+        keys: &mut KeyCache,
+    ) -> Outcome {
+        match self.req.walks.get(idx) {
+            None => Some(Ok(std::mem::take(&mut self.table))),
+            Some(base) => {
+                self.step = Step::Walk {
+                    idx,
+                    last: base.clone(),
+                };
+                self.send_new(opts, ids, keys).err().map(Err)
+            }
+        }
+    }
+}
