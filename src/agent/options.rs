@@ -158,6 +158,36 @@ pub const OPTIONS: &[Opt] = &[
         "",
         "also look into users' home directories (VirtualBox machines)",
     ),
+    // ---- discovery: network discovery and Wake-on-LAN by hand ----
+    opt(
+        "netdiscovery",
+        "",
+        List,
+        "RANGE",
+        "scan this IPv4 range: CIDR, A-B or one address (repeatable); SNMP with --credentials",
+    ),
+    opt(
+        "credentials",
+        "",
+        List,
+        "CRED",
+        "SNMP credential for --netdiscovery: version:2c,community:C or version:3,username:U,… (repeatable)",
+    ),
+    opt(
+        "snmp-timeout",
+        "",
+        Value,
+        "SECONDS",
+        "wait for one SNMP answer during discovery (default 1)",
+    ),
+    opt(
+        "wakeonlan",
+        "",
+        List,
+        "MAC",
+        "send Wake-on-LAN magic packets to these MAC addresses (repeatable)",
+    ),
+    // ---- end discovery ----
     // Limits
     opt(
         "backend-collect-timeout",

@@ -316,7 +316,7 @@ fn snmprec(line: &str) -> Option<(Oid, Value)> {
     let num: u32 = num.parse().ok()?;
     let raw = |v: &str| -> Option<Vec<u8>> {
         if hex {
-            if v.len() % 2 != 0 {
+            if !v.len().is_multiple_of(2) {
                 return None;
             }
             (0..v.len())
