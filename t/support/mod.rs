@@ -3,4 +3,5 @@
 
 pub mod agent;
 pub mod fake_server;
+pub mod netns;
 pub mod snmpd;
