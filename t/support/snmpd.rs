@@ -24,6 +24,8 @@ pub struct Agent<'a> {
     pub name: &'a str,
     /// (user, auth password, priv password) for a SHA + AES authPriv v3 user.
     pub v3user: Option<(&'a str, &'a str, &'a str)>,
+    /// sysDescr instead of the kernel's `uname`.
+    pub descr: Option<&'a str>,
 }
 
 impl Snmpd {
@@ -41,6 +43,9 @@ impl Snmpd {
              sysLocation OCS test lab\nsysContact ocs-test@example.invalid\nsysServices 72\n",
             a.addr, a.community, a.name
         );
+        if let Some(descr) = a.descr {
+            conf.push_str(&format!("sysDescr {descr}\n"));
+        }
         if let Some((u, ap, pp)) = a.v3user {
             conf.push_str(&format!(
                 "createUser {u} SHA {ap} AES {pp}\nrouser {u} authpriv\n"
