@@ -47,8 +47,6 @@ pub const RATE: u32 = 5000;
 /// How long an address has to answer ICMP and NetBIOS (the reference agents' ping
 /// timeout).
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
-/// The neighbour table is read again at most this often.
-const NEIGHBOURS_REFRESH: Duration = Duration::from_secs(1);
 /// Credentials tried per address (the SNMP request index carries it in 8 bits).
 pub const MAX_CREDENTIALS: usize = 255;
 /// Socket receive buffer asked for the ICMP and NetBIOS sockets: a window's worth of
@@ -156,7 +154,8 @@ pub fn scan(
     let mut expiry: VecDeque<(Instant, Ipv4Addr)> = VecDeque::new();
     let interval = Duration::from_secs(1) / opts.rate.max(1);
     let mut next_start = Instant::now();
-    let mut arp = (Instant::now() - NEIGHBOURS_REFRESH, HashMap::new());
+    // The neighbour table and when it was read.
+    let mut arp = (Instant::now(), HashMap::new());
     let mut buf = vec![0u8; 65536];
     let ident = (std::process::id() & 0xffff) as u16;
     let mut retry: Vec<(Ipv4Addr, usize)> = Vec::new();
@@ -206,7 +205,7 @@ pub fn scan(
                 .is_some_and(|p| !(p.icmp_wait || p.netbios_wait || p.snmp_wait));
             if done {
                 if let Some(p) = pending.remove(&ip) {
-                    if !finish(p.device, &mut arp, &mut stats, &mut on_device) {
+                    if !finish(p.device, now, &mut arp, &mut stats, &mut on_device) {
                         exhausted = true;
                     }
                 }
@@ -344,17 +343,22 @@ pub fn scan(
     stats
 }
 
+/// Reports a device whose probes are over (at `ended`): a MAC from the neighbour table
+/// if nothing gave one. The table is read again only when it is older than the probes'
+/// end (the entry of an address that answered exists by then), so all the addresses
+/// finishing together share one read.
 fn finish(
     mut d: Device,
+    ended: Instant,
     arp: &mut (Instant, HashMap<Ipv4Addr, String>),
     stats: &mut Stats,
     on_device: &mut impl FnMut(Device) -> bool,
 ) -> bool {
-    if d.mac.is_none() {
-        if arp.0.elapsed() >= NEIGHBOURS_REFRESH {
+    if let (None, Some(ip)) = (&d.mac, d.ip) {
+        if !arp.1.contains_key(&ip) && arp.0 < ended {
             *arp = (Instant::now(), neighbours::read());
         }
-        if let Some(mac) = d.ip.and_then(|ip| arp.1.get(&ip)) {
+        if let Some(mac) = arp.1.get(&ip) {
             d.add_neighbour_mac(mac);
         }
     }
