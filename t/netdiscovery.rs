@@ -412,3 +412,82 @@ fn server_job_messages_as_devices_are_found() {
     assert_eq!(d.child_text("AUTHSNMP"), Some("12"));
     assert_eq!(d.child_text("ENTITY"), Some("3"));
 }
+
+/// A namespace of the test's own (loopback only), removed when dropped.
+struct Netns(String);
+
+impl Netns {
+    fn new(tag: &str) -> Netns {
+        let name = format!("ocsdisc-{tag}-{}", std::process::id());
+        let _ = std::process::Command::new("ip")
+            .args(["netns", "del", &name])
+            .output();
+        let ok = std::process::Command::new("ip")
+            .args(["netns", "add", &name])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ip netns add {name}");
+        let ns = Netns(name);
+        ns.run(&["ip", "link", "set", "lo", "up"]);
+        ns
+    }
+
+    fn run(&self, cmd: &[&str]) -> std::process::Output {
+        std::process::Command::new("ip")
+            .args(["netns", "exec", &self.0])
+            .args(cmd)
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("ip")
+            .args(["netns", "del", &self.0])
+            .output();
+    }
+}
+
+/// Without CAP_NET_RAW: Linux's ICMP datagram socket where ping_group_range allows it,
+/// else one warning and no ICMP.
+#[test]
+fn icmp_without_raw_sockets() {
+    let ns = Netns::new("icmp");
+    let vardir = tmpdir("icmp");
+    let scan = |range: &str| {
+        let o = ns.run(&[
+            "setpriv",
+            "--bounding-set",
+            "-net_raw",
+            "--inh-caps",
+            "-net_raw",
+            "--",
+            env!("CARGO_BIN_EXE_ocsinventory-agent"),
+            "--vardir",
+            vardir.to_str().unwrap(),
+            "--netdiscovery",
+            range,
+            "--stdout",
+            "--tasks",
+            "NetDiscovery",
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        eprintln!("{err}");
+        (String::from_utf8_lossy(&o.stdout).into_owned(), err)
+    };
+    ns.run(&[
+        "sysctl",
+        "-q",
+        "-w",
+        "net.ipv4.ping_group_range=0 2147483647",
+    ]);
+    let (out, err) = scan("127.0.0.1-127.0.0.4");
+    assert!(!err.contains("no ICMP echo"), "{err}");
+    assert_eq!(devices(&messages(&out)).len(), 4, "{out}");
+    ns.run(&["sysctl", "-q", "-w", "net.ipv4.ping_group_range=1 0"]);
+    let (out, err) = scan("127.0.0.1-127.0.0.4");
+    assert_eq!(err.matches("no ICMP echo").count(), 1, "{err}");
+    assert_eq!(devices(&messages(&out)).len(), 0, "{out}");
+}

@@ -69,6 +69,7 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
                     let mut sink = Sink::Server {
                         client,
                         plain: config.flag("no-compression"),
+                        refused: false,
                     };
                     notes.push(run_job(&job, &mut sink, config, &mut report)?);
                 }

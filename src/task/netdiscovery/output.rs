@@ -12,7 +12,12 @@ use crate::net::client::Client;
 use crate::net::ocs;
 
 pub enum Sink {
-    Server { client: Client, plain: bool },
+    /// `refused`: the server answered an HTTP error already (said once).
+    Server {
+        client: Client,
+        plain: bool,
+        refused: bool,
+    },
     Stdout,
     Dir(PathBuf),
     File(File, PathBuf),
@@ -45,15 +50,29 @@ impl Sink {
     }
 
     /// Sends one message; `device_ip` names a device message's file in a directory
-    /// (other messages are not written there).
+    /// (other messages are not written there). A server that cannot be reached is an
+    /// error (the scan stops); one that answers an HTTP error is said once and the
+    /// messages go on, since replies are not read (an OCS server does not know
+    /// NETDISCOVERY; GLPI's plugin does).
     pub fn send(&mut self, xml: &str, device_ip: Option<&str>) -> Result<(), String> {
         match self {
-            Sink::Server { client, plain } => {
+            Sink::Server {
+                client,
+                plain,
+                refused,
+            } => {
                 let (body, ctype) = ocs::encode_body(xml, *plain);
-                client
-                    .post(&body, ctype)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
+                match client.post(&body, ctype) {
+                    Ok(_) => Ok(()),
+                    Err(e) if e.status.is_some() => {
+                        if !*refused {
+                            log::warn!("{e} (NETDISCOVERY messages are still sent)");
+                            *refused = true;
+                        }
+                        Ok(())
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
             }
             Sink::Stdout => {
                 let mut out = std::io::stdout().lock();
