@@ -18,7 +18,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 [ "$(id -u)" = 0 ] || { echo "netdiscovery bench: needs root (snmpd on 127.0.1.x)"; exit 1; }
-[ -x /usr/sbin/snmpd ] || { echo "netdiscovery bench: needs snmpd (apt-get install snmpd snmp)"; exit 1; }
+[ -x /usr/sbin/snmpd ] && command -v snmpget >/dev/null \
+  || { echo "netdiscovery bench: needs snmpd and snmp (apt-get install snmpd snmp)"; exit 1; }
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)"; exit 1; }
 
 COMM=ocsbench
@@ -32,7 +33,14 @@ for a in 127.0.1.2 127.0.1.9 127.0.1.17 127.0.1.26 127.0.1.40; do
     -Lf "$OUT/snmpd-$a/log" -I -smux,mteTrigger,mteTriggerConf </dev/null >/dev/null 2>&1 &
   PIDS="$PIDS $!"
 done
-sleep 1
+# Both scans start with every agent answering (snmpd is slow to start on a busy machine).
+for a in 127.0.1.2 127.0.1.9 127.0.1.17 127.0.1.26 127.0.1.40; do
+  i=0
+  until snmpget -v2c -c "$COMM" -t 0.3 -r 0 "udp:$a:161" 1.3.6.1.2.1.1.5.0 >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -lt 100 ] || { echo "snmpd on $a does not answer"; exit 1; }
+    sleep 0.1
+  done
+done
 
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 # IPs of the devices that answered SNMP, sorted, from a stream of NETDISCOVERY messages.
