@@ -50,16 +50,42 @@ fn engine_reads_v1_v2c_v3_and_fails_cleanly() {
         name: "disc-engine",
         v3user: Some(("ocsuser", "authpass123", "privpass123")),
         descr: None,
+        extra: "createUser md5des MD5 authpass123 DES privpass123\nrouser md5des authpriv\n\
+                createUser sha256 SHA-256 authpass123 AES privpass123\nrouser sha256 authpriv\n\
+                createUser authonly SHA authpass123\nrouser authonly auth\n",
     });
     let v2 = Credential::parse("version:2c,community:ocsdisc").unwrap();
     let v1 = Credential::parse("version:1,community:ocsdisc").unwrap();
     let v3 = Credential::parse(V3).unwrap();
     let bad3 = Credential::parse(&V3.replace("authpass123", "wrongpass1")).unwrap();
     let wrong = Credential::parse("version:2c,community:nope").unwrap();
+    let other = |user: &str, auth: &str, privacy: &str| {
+        Credential::parse(&format!(
+            "version:3,username:{user},authprotocol:{auth},authpassword:authpass123{privacy}"
+        ))
+        .unwrap()
+    };
     let reqs = vec![
         req("127.0.1.50", &v2),
         req("127.0.1.50", &v1),
         req("127.0.1.50", &v3),
+        req(
+            "127.0.1.50",
+            &other(
+                "md5des",
+                "md5",
+                ",privprotocol:des,privpassword:privpass123",
+            ),
+        ),
+        req(
+            "127.0.1.50",
+            &other(
+                "sha256",
+                "sha256",
+                ",privprotocol:aes,privpassword:privpass123",
+            ),
+        ),
+        req("127.0.1.50", &other("authonly", "sha", "")),
         req("127.0.1.50", &bad3),
         req("127.0.1.50", &wrong),
         req("127.0.1.99", &v2),
@@ -70,7 +96,7 @@ fn engine_reads_v1_v2c_v3_and_fails_cleanly() {
     for (i, r) in results.iter().enumerate() {
         eprintln!("{i}: {:?}", r.as_ref().map(|r| r.as_ref().map(|t| t.len())));
     }
-    for (i, r) in results.iter().take(3).enumerate() {
+    for (i, r) in results.iter().take(6).enumerate() {
         let t = r.clone().unwrap().unwrap();
         assert_eq!(
             t.get(&oid("1.3.6.1.2.1.1.5.0")).unwrap().to_string(),
@@ -79,11 +105,11 @@ fn engine_reads_v1_v2c_v3_and_fails_cleanly() {
         );
         assert!(t.column(&oid("1.3.6.1.2.1.2.2.1.2")).count() >= 1, "{i}");
     }
-    let e = results[3].clone().unwrap().unwrap_err();
+    let e = results[6].clone().unwrap().unwrap_err();
     assert!(e.contains("authentication password"), "{e}");
-    let e = results[4].clone().unwrap().unwrap_err();
+    let e = results[7].clone().unwrap().unwrap_err();
     assert!(e.contains("no SNMP answer"), "{e}");
-    let e = results[5].clone().unwrap().unwrap_err();
+    let e = results[8].clone().unwrap().unwrap_err();
     assert!(e.contains("port unreachable"), "{e}");
     // Everything in flight at once: about the two tries of the silent one.
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
@@ -222,6 +248,7 @@ fn by_hand_scan_finds_the_five_agents_of_forty_addresses() {
                 // The second one also has an SNMPv3 authPriv user.
                 v3user: (*a == "127.0.1.9").then_some(("ocsuser", "authpass123", "privpass123")),
                 descr: Some("Linux disc-test 6.1.0 x86_64"),
+                extra: "",
             })
         })
         .collect();
@@ -374,6 +401,7 @@ fn server_job_messages_as_devices_are_found() {
         name: "disc-job",
         v3user: None,
         descr: None,
+        extra: "",
     });
     let (url, bodies) = receiver();
     let vardir = tmpdir("job");

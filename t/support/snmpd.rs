@@ -26,6 +26,8 @@ pub struct Agent<'a> {
     pub v3user: Option<(&'a str, &'a str, &'a str)>,
     /// sysDescr instead of the kernel's `uname`.
     pub descr: Option<&'a str>,
+    /// More snmpd.conf lines (other USM users…).
+    pub extra: &'a str,
 }
 
 impl Snmpd {
@@ -46,6 +48,7 @@ impl Snmpd {
         if let Some(descr) = a.descr {
             conf.push_str(&format!("sysDescr {descr}\n"));
         }
+        conf.push_str(a.extra);
         if let Some((u, ap, pp)) = a.v3user {
             conf.push_str(&format!(
                 "createUser {u} SHA {ap} AES {pp}\nrouser {u} authpriv\n"
