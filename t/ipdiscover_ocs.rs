@@ -180,7 +180,11 @@ fn ipdiscover_hosts_land_in_netmap() {
         ],
     );
     let rows = String::from_utf8_lossy(&rows.stdout).into_owned();
-    assert!(rows.contains(&format!("127.99.0.2\t{mac2}")), "{rows}");
+    // .2 is named in the agent namespace's /etc/hosts, .3 is not.
+    assert!(
+        rows.contains(&format!("127.99.0.2\t{mac2}\tocs-ipd-peer")),
+        "{rows}"
+    );
     assert!(rows.contains(&format!("127.99.0.3\t{mac3}")), "{rows}");
     let _ = std::fs::remove_dir_all(&vardir);
 }

@@ -7,8 +7,11 @@
 //! option says, the network scanned is the one named, and only when an interface of
 //! this machine is in it (its mask gives the range; the server files the result under
 //! that network). The server drops an H without a MAC (`xx:xx:xx:xx:xx:xx`), so only
-//! hosts with one are written; N is the NetBIOS or SNMP name, `-` when there is none.
+//! hosts with one are written; N is the NetBIOS or SNMP name, else the name
+//! `/etc/hosts` gives the address (the Perl agent's resolver looks there first; no DNS
+//! query is made), `-` when there is none.
 
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::path::Path;
 use std::time::Duration;
@@ -72,8 +75,24 @@ pub fn range_for(
     ))
 }
 
-/// The `IPDISCOVER` fragment for the devices found.
-pub fn fragment(devices: &[Device]) -> String {
+/// Address → first name of an `/etc/hosts` text.
+pub fn hosts_names(text: &str) -> HashMap<Ipv4Addr, String> {
+    let mut out = HashMap::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        let mut f = line.split_whitespace();
+        let (Some(ip), Some(name)) = (f.next(), f.next()) else {
+            continue;
+        };
+        if let Ok(ip) = ip.parse::<Ipv4Addr>() {
+            out.entry(ip).or_insert_with(|| name.to_string());
+        }
+    }
+    out
+}
+
+/// The `IPDISCOVER` fragment for the devices found (`names`: from `/etc/hosts`).
+pub fn fragment(devices: &[Device], names: &HashMap<Ipv4Addr, String>) -> String {
     let mut root = Node::new("IPDISCOVER");
     for d in devices {
         let (Some(ip), Some(mac)) = (d.ip, d.mac.as_ref()) else {
@@ -83,6 +102,7 @@ pub fn fragment(devices: &[Device]) -> String {
             .netbiosname
             .clone()
             .or_else(|| d.snmphostname.clone())
+            .or_else(|| names.get(&ip).cloned())
             .unwrap_or_else(|| "-".into());
         let mut h = Node::new("H");
         for (tag, v) in [
@@ -134,7 +154,8 @@ pub fn run(server_dir: &Path, option: &Node, task_timeout: Duration) -> Result<S
         true
     });
     let path = server_dir.join(FILE);
-    state::write_atomic(&path, fragment(&found).as_bytes())
+    let names = hosts_names(&std::fs::read_to_string("/etc/hosts").unwrap_or_default());
+    state::write_atomic(&path, fragment(&found, &names).as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(format!(
         "IPDISCOVER: {} hosts with a MAC in {net} written to {}",
@@ -176,7 +197,11 @@ mod tests {
         a.mac = Some("AA:97:77:90:B1:3A".into());
         a.netbiosname = Some("PEER".into());
         let b = Device::new("127.99.0.3".parse().unwrap());
-        let f = fragment(&[a, b]);
+        let mut c = Device::new("127.99.0.4".parse().unwrap());
+        c.mac = Some("02:00:00:00:00:04".into());
+        let names = hosts_names("# x\n127.99.0.4\tpeer4 alias\n::1 localhost\nbad line\n");
+        let f = fragment(&[a, b, c], &names);
+        assert!(f.contains("<N>peer4</N>"), "{f}");
         assert!(f.starts_with("<IPDISCOVER>"), "{f}");
         assert!(f.contains("<I>127.99.0.2</I>"));
         assert!(f.contains("<M>aa:97:77:90:b1:3a</M>"));
