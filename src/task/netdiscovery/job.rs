@@ -1,5 +1,9 @@
 //! What to scan: a server's NETDISCOVERY job (PARAM, RANGEIP, AUTHENTICATION), or the
 //! command line's `--netdiscovery`, `--credentials`, `--snmp-timeout`.
+//!
+//! PARAM THREADS_DISCOVERY (and the legacy CORE_DISCOVERY) are not used: the scan has
+//! no threads, every address of the window is in flight at once (see `scan`). RANGEIP
+//! PORT and PROTOCOL are not used either: SNMP goes to UDP/IPv4 port 161.
 
 use std::time::Duration;
 
