@@ -40,10 +40,13 @@ use super::neighbours;
 use super::netbios;
 
 /// Addresses in flight at once.
-pub const WINDOW: usize = 1024;
+pub const WINDOW: usize = 4096;
 /// New addresses per second: fast enough for a /16 in well under a minute, slow
 /// enough not to flood a LAN (about 15 000 small datagrams a second at most).
 pub const RATE: u32 = 5000;
+/// How far starting may lag behind the rate and catch up at once: a wake-up every
+/// millisecond or so then starts RATE/1000 addresses, not one.
+const START_BURST: Duration = Duration::from_millis(20);
 /// How long an address has to answer ICMP and NetBIOS (the reference agents' ping
 /// timeout).
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
@@ -169,7 +172,8 @@ pub fn scan(
                 break;
             };
             stats.addresses += 1;
-            next_start = next_start.max(now - interval) + interval;
+            // Starts owed since the last wake-up go out together, up to START_BURST.
+            next_start = next_start.max(now.checked_sub(START_BURST).unwrap_or(now)) + interval;
             let mut p = Probe {
                 device: Device {
                     entity,
