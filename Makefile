@@ -28,6 +28,9 @@ bench: build
 	sh t/bench/inventory.sh
 	sh t/bench/daemon.sh $(BIN)
 	sh t/bench/snmp.sh $(BIN)
+# ---- discovery ----
+	sh t/bench/netdiscovery.sh
+# ---- end discovery ----
 
 # ---- daemon: install, bench-daemon ----------------------------------------------
 # make install PREFIX=/usr DESTDIR=/tmp/pkg   (GNU make; gmake on FreeBSD)
@@ -109,6 +112,9 @@ TESTSRV_B = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-b OCS_HTTP_PORT=18090 
 .PHONY: integration integration-servers integration-stop
 integration: integration-servers
 	OCS_INTEGRATION=1 cargo test --release --test integration_ocs -- --test-threads=1
+# ---- discovery: IPDISCOVER into netmap (starts its own server instance, 18180) ----
+	OCS_INTEGRATION=1 cargo test --release --test ipdiscover_ocs
+# ---- end discovery ----
 
 integration-servers:
 	bash t/ocs-server/start.sh

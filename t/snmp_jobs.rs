@@ -188,6 +188,8 @@ fn snmpquery_job_with_bad_devices() {
         community: "jobtest",
         name: "snmp-job-test",
         v3user: None,
+        descr: None,
+        extra: "",
     });
     let ports = [
         (16101, Bad::Garbage),

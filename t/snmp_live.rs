@@ -215,6 +215,8 @@ fn snmpd_inventory_equals_the_reference() {
         community: "snmplive",
         name: "snmp-live-test",
         v3user: Some(("liveuser", "liveauth1", "livepriv1")),
+        descr: None,
+        extra: "",
     });
     let var = tmpdir("snmpd");
     let v2 = "version:2c,community:snmplive";

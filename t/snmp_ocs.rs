@@ -75,6 +75,8 @@ fn devices_land_in_the_snmp_tables() {
         community: "ocssnmp",
         name: "ocs-snmp-device",
         v3user: None,
+        descr: None,
+        extra: "",
     });
     let var = std::env::temp_dir().join(format!("snmp-ocs-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&var);

@@ -172,6 +172,36 @@ pub const OPTIONS: &[Opt] = &[
         "",
         "also look into users' home directories (VirtualBox machines)",
     ),
+    // ---- discovery: network discovery and Wake-on-LAN by hand ----
+    opt(
+        "netdiscovery",
+        "",
+        List,
+        "RANGE",
+        "scan this IPv4 range: CIDR, A-B or one address (repeatable); SNMP with --credentials",
+    ),
+    opt(
+        "credentials",
+        "",
+        List,
+        "CRED",
+        "SNMP credential for --netdiscovery/--netinventory: version:2c,community:C or version:3,username:U,… (repeatable)",
+    ),
+    opt(
+        "snmp-timeout",
+        "",
+        Value,
+        "SECONDS",
+        "wait for one SNMP answer (default 1 in discovery, 15 in the SNMP inventory)",
+    ),
+    opt(
+        "wakeonlan",
+        "",
+        List,
+        "MAC",
+        "send Wake-on-LAN magic packets to these MAC addresses (repeatable)",
+    ),
+    // ---- end discovery ----
     // Limits
     opt(
         "backend-collect-timeout",
@@ -434,20 +464,6 @@ pub const OPTIONS: &[Opt] = &[
         List,
         "FILE",
         "SNMP inventory of a device from an snmpwalk output instead of the device",
-    ),
-    opt(
-        "credentials",
-        "",
-        List,
-        "CRED",
-        "SNMP credentials to try, e.g. version:2c,community:public (repeatable)",
-    ),
-    opt(
-        "snmp-timeout",
-        "",
-        Value,
-        "SECONDS",
-        "SNMP timeout per request (default 15)",
     ),
     // One-shot actions
     action(

@@ -79,6 +79,8 @@ impl Default for Options {
     }
 }
 
+/// How far starting may lag behind `max_starts_per_second` and catch up at once.
+const START_BURST: Duration = Duration::from_millis(20);
 /// OIDs asked in one GET: small enough for any agent's message size.
 const GET_CHUNK: usize = 16;
 /// File descriptors left to the rest of the process when capping the window.
@@ -115,7 +117,10 @@ pub fn collect(
                         on_done(i, failed);
                     }
                     if !interval.is_zero() {
-                        next_start = next_start.max(now - interval) + interval;
+                        // Starts owed since the last wake-up go out together
+                        // (up to START_BURST), not one per wake-up.
+                        next_start =
+                            next_start.max(now.checked_sub(START_BURST).unwrap_or(now)) + interval;
                     }
                 }
             }

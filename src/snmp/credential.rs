@@ -185,6 +185,16 @@ impl Credential {
         .map_err(|e| format!("SNMP credential '{}': {e}", redact(s)))
     }
 
+    /// The credentials of a list option (`--credentials`, `credentials =`): the list
+    /// comes split at every comma (repeats joined by commas), so a new credential starts
+    /// at each `version:` key. One result per credential, in order.
+    pub fn parse_list(items: &[String]) -> Vec<Result<Credential, String>> {
+        split_list(items)
+            .iter()
+            .map(|c| Credential::parse(c))
+            .collect()
+    }
+
     /// From a server's `AUTHENTICATION` element's attributes (`ID`, `VERSION`,
     /// `COMMUNITY`, `USERNAME`, `AUTHPROTOCOL`, `AUTHPASSPHRASE`, `PRIVPROTOCOL`,
     /// `PRIVPASSPHRASE`), looked up by `attr` with upper-case names.
@@ -249,6 +259,22 @@ impl Credential {
     }
 }
 
+/// Groups list items into credentials: a new one at each `version:` key.
+pub fn split_list(items: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+        let starts = item.to_ascii_lowercase().starts_with("version:");
+        match out.last_mut() {
+            Some(cur) if !starts => {
+                cur.push(',');
+                cur.push_str(item);
+            }
+            _ => out.push(item.to_string()),
+        }
+    }
+    out
+}
+
 /// `s` with the values of password and community keys replaced by `***`, for errors.
 fn redact(s: &str) -> String {
     s.split(',')
@@ -307,6 +333,27 @@ mod tests {
         let e = Credential::parse("version:3,username:u,authprotocol:sha,authpassword:short")
             .unwrap_err();
         assert!(!e.contains("short'") && e.contains("***"), "{e}");
+    }
+
+    #[test]
+    fn list_option() {
+        let items: Vec<String> =
+            "version:2c,community:a,version:3,username:u,authprotocol:md5,authpassword:12345678"
+                .split(',')
+                .map(String::from)
+                .collect();
+        assert_eq!(
+            split_list(&items),
+            vec![
+                "version:2c,community:a".to_string(),
+                "version:3,username:u,authprotocol:md5,authpassword:12345678".to_string()
+            ]
+        );
+        let all = Credential::parse_list(&items);
+        assert_eq!(all.len(), 2);
+        assert!(all.iter().all(|c| c.is_ok()));
+        let bad = Credential::parse_list(&["community:x".to_string()]);
+        assert!(bad[0].is_err());
     }
 
     #[test]

@@ -4,4 +4,5 @@
 pub mod agent;
 pub mod fake_server;
 pub mod glpi_deploy_server;
+pub mod netns;
 pub mod snmpd;

@@ -24,6 +24,10 @@ pub struct Agent<'a> {
     pub name: &'a str,
     /// (user, auth password, priv password) for a SHA + AES authPriv v3 user.
     pub v3user: Option<(&'a str, &'a str, &'a str)>,
+    /// sysDescr instead of the kernel's `uname`.
+    pub descr: Option<&'a str>,
+    /// More snmpd.conf lines (other USM users…).
+    pub extra: &'a str,
 }
 
 impl Snmpd {
@@ -41,6 +45,10 @@ impl Snmpd {
              sysLocation OCS test lab\nsysContact ocs-test@example.invalid\nsysServices 72\n",
             a.addr, a.community, a.name
         );
+        if let Some(descr) = a.descr {
+            conf.push_str(&format!("sysDescr {descr}\n"));
+        }
+        conf.push_str(a.extra);
         if let Some((u, ap, pp)) = a.v3user {
             conf.push_str(&format!(
                 "createUser {u} SHA {ap} AES {pp}\nrouser {u} authpriv\n"

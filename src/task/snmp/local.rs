@@ -22,22 +22,12 @@ use crate::snmp::{Credential, Options};
 
 /// The credentials of `--credentials`, `version:2c,community:public` when none is given.
 pub fn credentials(config: &Config) -> Result<Vec<Credential>, String> {
-    // The option is a comma list, and a credential is itself `key:value` pairs joined
-    // by commas: a new credential starts at each `version:`.
-    let mut given: Vec<String> = Vec::new();
-    for part in config.list("credentials") {
-        match given.last_mut() {
-            Some(last) if !part.trim_start().starts_with("version:") => {
-                last.push(',');
-                last.push_str(&part);
-            }
-            _ => given.push(part),
-        }
-    }
+    let given = config.list("credentials");
     if given.is_empty() {
         return Ok(vec![Credential::community("public")]);
     }
-    given.iter().map(|c| Credential::parse(c)).collect()
+    // One parser for both tasks: a new credential starts at each `version:` key.
+    Credential::parse_list(&given).into_iter().collect()
 }
 
 /// The engine's options from `--snmp-timeout`.

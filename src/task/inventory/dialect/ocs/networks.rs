@@ -18,11 +18,13 @@ const COPIED: &[&str] = &[
     "IPGATEWAY",
 ];
 
-/// True for a loopback interface or address.
+/// True for a loopback interface (by its type or name, or the loopback address itself).
+/// Another 127.x address on a real interface is kept: a test network, or the network an
+/// IPDISCOVER scan is filed under (the server takes its mask from this section).
 pub fn is_loopback(e: &Entry) -> bool {
     e.get("TYPE") == Some("loopback")
         || e.get("DESCRIPTION") == Some("lo")
-        || e.get("IPADDRESS").is_some_and(|ip| ip.starts_with("127."))
+        || e.get("IPADDRESS") == Some("127.0.0.1")
         || e.get("IPADDRESS6") == Some("::1")
 }
 
