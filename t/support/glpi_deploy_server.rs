@@ -1,6 +1,9 @@
 //! A small GLPI Deploy server on loopback, faithful to the protocol of the
 //! glpiinventory plugin (`front/communication.php` + `b/deploy/`) as the agent sees it:
 //!
+//! - `POST /glpi/` with a zlib-compressed `QUERY=PROLOG` → a zlib-compressed
+//!   `<REPLY><RESPONSE>SEND</RESPONSE><PROLOG_FREQ>24</PROLOG_FREQ></REPLY>` (the plugin's
+//!   XML side, what the agent's one contact per run asks);
 //! - `GET /glpi/?action=getConfig&machineid=M&task[Deploy]=V` →
 //!   `{"configValidityPeriod":600,"schedule":[{"task":"Deploy","remote":"<base>/deploy/"}]}`
 //!   for a known machine, `{}` (no schedule) otherwise;
@@ -149,13 +152,41 @@ fn serve(s: TcpStream, port: u16, state: &Mutex<State>) {
     if r.read_line(&mut line).is_err() {
         return;
     }
+    let mut length = 0usize;
     loop {
         let mut h = String::new();
         if r.read_line(&mut h).is_err() || h.trim().is_empty() {
             break;
         }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.trim().eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+        }
     }
     let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
+    if line.starts_with("POST ") {
+        let mut body = vec![0u8; length.min(1 << 20)];
+        let _ = std::io::Read::read_exact(&mut r, &mut body);
+        let mut xml = String::new();
+        let _ =
+            std::io::Read::read_to_string(&mut flate2::read::ZlibDecoder::new(&body[..]), &mut xml);
+        state.lock().unwrap().log.push(format!("POST {target}"));
+        if xml.contains("<QUERY>PROLOG</QUERY>") {
+            let reply = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REPLY><RESPONSE>SEND</RESPONSE><PROLOG_FREQ>24</PROLOG_FREQ></REPLY>\n";
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = z.write_all(reply.as_bytes());
+            respond(
+                s,
+                200,
+                "application/x-compress-zlib",
+                &z.finish().unwrap_or_default(),
+            );
+        } else {
+            respond(s, 404, "text/plain", b"unknown\n");
+        }
+        return;
+    }
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let params: BTreeMap<String, String> = query
         .split('&')
