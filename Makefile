@@ -16,7 +16,7 @@ inventory:
 
 # The test suite (unit tests and the end-to-end tests in t/).
 test:
-	$(CARGO) test --release
+	$(CARGO) test $(TEST_FLAGS)
 
 lint:
 	$(CARGO) fmt --check
@@ -107,7 +107,7 @@ TESTSRV_B = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-b OCS_HTTP_PORT=18090 
 
 .PHONY: integration integration-servers integration-stop
 integration: integration-servers
-	OCS_INTEGRATION=1 cargo test --release --test integration_ocs -- --test-threads=1
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test integration_ocs -- --test-threads=1
 
 integration-servers:
 	bash t/ocs-server/start.sh
@@ -117,3 +117,9 @@ integration-stop:
 	bash t/ocs-server/stop.sh
 	$(TESTSRV_B) bash t/ocs-server/stop.sh
 # ---- end of integration block ----------------------------------------------------
+
+# ---- hardening: test profile, fuzzing ---------------------------------------------
+# The test build: optimised, without the shipped binaries' full LTO (Cargo.toml,
+# profile test-fast).
+TEST_FLAGS ?= --profile test-fast
+# ---- end of hardening block -------------------------------------------------------
