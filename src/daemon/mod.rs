@@ -23,6 +23,7 @@
 pub mod detach;
 pub mod httpd;
 pub mod lean;
+pub mod refusals;
 pub mod request;
 pub mod resolver;
 pub mod routes;
@@ -113,6 +114,14 @@ struct Daemon {
     reload_pending: bool,
     /// The server hosts being resolved (see `resolver`).
     resolving: Option<resolver::Pending>,
+}
+
+/// The HTTP interface after a reload.
+enum Interface {
+    Keep,
+    Off,
+    Reconfigure(httpd::Settings, Option<Box<dyn tls::Acceptor>>),
+    New(httpd::Httpd),
 }
 
 /// A target being served: its remaining tasks and the child at work.
@@ -547,6 +556,28 @@ impl Daemon {
         Ok(())
     }
 
+    /// What a reload does to the HTTP interface, prepared without touching the running
+    /// one. The same address keeps its socket (a TLS interface gets the certificate
+    /// loaded again: it may have been renewed); another address is bound beside the old
+    /// one, which closes only once the new one listens.
+    fn prepare_httpd(&self, new: Option<httpd::Settings>) -> Result<Interface, String> {
+        let Some(new) = new else {
+            return Ok(Interface::Off);
+        };
+        let current = self.httpd.as_ref().map(|h| &h.settings);
+        match current {
+            Some(cur) if *cur == new && !new.is_tls() => Ok(Interface::Keep),
+            Some(cur) if cur.addr == new.addr => {
+                let acceptor = httpd::acceptor(&new, self.equipment.tls)?;
+                Ok(Interface::Reconfigure(new, acceptor))
+            }
+            _ => Ok(Interface::New(httpd::Httpd::start(
+                new,
+                self.equipment.tls,
+            )?)),
+        }
+    }
+
     /// SIGHUP: reads the configuration again; a broken one is refused as a whole.
     fn reload(&mut self) {
         log::info!("SIGHUP: reloading the configuration");
@@ -579,6 +610,15 @@ impl Daemon {
             );
             return;
         }
+        // The new interface is made ready before anything changes: a certificate that
+        // does not load, or an address that cannot be bound, keeps the running setup.
+        let interface = match self.prepare_httpd(new_settings) {
+            Ok(i) => i,
+            Err(e) => {
+                log::error!("configuration not reloaded, keeping the running one: {e}");
+                return;
+            }
+        };
         for key in ["logfile", "logger", "debug", "pidfile"] {
             if config.get(key) != self.config.get(key) {
                 log::warn!("a change of '{key}' takes effect when the daemon restarts");
@@ -593,13 +633,25 @@ impl Daemon {
             })
             .collect();
         self.config = config;
-        let current = self.httpd.as_ref().map(|h| h.settings.clone());
-        // A TLS interface restarts anyway: the certificate may have been renewed.
-        if current != new_settings || new_settings.as_ref().is_some_and(|s| s.is_tls()) {
-            // The old socket must be closed before the new one binds the same port.
-            self.httpd = None;
-            if let Err(e) = self.start_httpd() {
-                log::error!("{e}");
+        match interface {
+            Interface::Keep => {}
+            Interface::Off => {
+                if self.httpd.take().is_some() {
+                    log::info!("HTTP interface disabled (no-httpd)");
+                }
+            }
+            Interface::Reconfigure(settings, acceptor) => {
+                if let Some(h) = self.httpd.as_mut() {
+                    h.reconfigure(settings, acceptor);
+                }
+            }
+            Interface::New(h) => {
+                log::info!(
+                    "HTTP{} interface listening on {}",
+                    if h.settings.is_tls() { "S" } else { "" },
+                    h.local_addr
+                );
+                self.httpd = Some(h);
             }
         }
         self.refresh_context();
