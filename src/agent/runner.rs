@@ -182,7 +182,8 @@ impl Child {
                 cstr(b"--run-task")?,
                 cstr(task.as_bytes())?,
                 cstr(b"--run-target")?,
-                cstr(target.encode().as_bytes())?,
+                // Without credentials: any local user can read a command line.
+                cstr(target.public().encode().as_bytes())?,
             ],
         };
         let (cfg_r, cfg_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
@@ -383,6 +384,10 @@ pub fn child_main(task: &str, target: &str) -> i32 {
     let _ = std::io::stdin().read_to_string(&mut text);
     let config = Config::decode(&text).map_err(|e| e.to_string());
     let target = Target::decode(target);
+    let target = match (&config, target) {
+        (Ok(c), Ok(t)) => Ok(t.with_credentials(c)),
+        (_, t) => t,
+    };
     match (config, target) {
         (Ok(config), Ok(target)) => {
             let tag = crate::task::tag(task);

@@ -231,7 +231,9 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let now = schedule::now();
     let sched = schedule::load(&dir);
     let mut report = Report::ok();
-    report.set("server", url);
+    // What logs and reports show: the URL without credentials.
+    let shown = crate::net::client::public_url(url);
+    report.set("server", &shown);
     if !schedule::due(config, url) {
         let next = schedule::next_contact(&sched, now);
         report.set("outcome", "skipped").set("next", next).set(
@@ -244,7 +246,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
         return Ok(report);
     }
     if url.starts_with("https://") && config.flag("no-ssl-check") {
-        log::warn!("server {url}: certificate checks are off (no-ssl-check): anybody could pose as this server");
+        log::warn!("server {shown}: certificate checks are off (no-ssl-check): anybody could pose as this server");
     }
     let src = super::source(config)?;
     let deviceid = super::deviceid(config, src.as_ref())?;
@@ -253,11 +255,11 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
         Err(e) => return Err(failed(&dir, &sched, now, config, e)),
     };
     if let Some(p) = &client.proxy {
-        log::debug!("server {url}: through proxy {p}");
+        log::debug!("server {shown}: through proxy {p}");
     }
     let plain = config.flag("no-compression");
 
-    log::debug!("server {url}: PROLOG as {deviceid}");
+    log::debug!("server {shown}: PROLOG as {deviceid}");
     let prolog = match ocs::exchange(&client, &ocs::prolog_request(&deviceid), plain) {
         Ok(reply) => Prolog::from_reply(&reply),
         Err(e) => {
@@ -272,7 +274,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
         .set("next", next.next);
     let force = config.flag("force");
     log::info!(
-        "server {url}: PROLOG answered {}{}",
+        "server {shown}: PROLOG answered {}{}",
         if prolog.response.is_empty() {
             "nothing"
         } else {
@@ -309,7 +311,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let (prepared, from_pending) = match load_pending(&dir, &deviceid) {
         Some(p) if p.collected + max_age > now => {
             log::info!(
-                "server {url}: sending the inventory kept since {}",
+                "server {shown}: sending the inventory kept since {}",
                 local_time(p.collected)
             );
             (p, true)
@@ -322,7 +324,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
             if let Some(pairs) = &answer.accountinfo {
                 write_accountinfo(&dir, pairs)?;
                 log::info!(
-                    "server {url}: administrative data updated ({} fields)",
+                    "server {shown}: administrative data updated ({} fields)",
                     pairs.len()
                 );
             }
@@ -339,7 +341,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
                 .set(
                     "message",
                     format!(
-                        "{}inventory sent to {url} ({}); next contact {}",
+                        "{}inventory sent to {shown} ({}); next contact {}",
                         if from_pending { "kept " } else { "" },
                         if answer.response.is_empty() {
                             "no response"
