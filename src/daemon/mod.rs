@@ -367,6 +367,7 @@ impl Daemon {
     /// Starts the planned tasks of target `i`, one child at a time.
     fn start_target(&mut self, i: usize) {
         let target = self.schedules[i].target.clone();
+        self.schedules[i].before_run(&self.config);
         let tasks: VecDeque<&'static str> = task::planned(&self.config, &target).into();
         if tasks.is_empty() {
             log::warn!("no task to run for {}", target.label());
