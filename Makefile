@@ -118,8 +118,29 @@ integration-stop:
 	$(TESTSRV_B) bash t/ocs-server/stop.sh
 # ---- end of integration block ----------------------------------------------------
 
-# ---- hardening: test profile, fuzzing ---------------------------------------------
+# ---- hardening: test profile, fuzzing, kill -9 ------------------------------------
 # The test build: optimised, without the shipped binaries' full LTO (Cargo.toml,
 # profile test-fast).
 TEST_FLAGS ?= --profile test-fast
+
+# Every fuzz target for FUZZ_SECONDS each (fuzz/run.sh: libFuzzer on stable Rust);
+# fails on a crash, a timeout or an allocation past the cap. One target for hours:
+#   FUZZ_SECONDS=14400 fuzz/run.sh ocs_reply
+FUZZ_SECONDS ?= 15
+.PHONY: fuzz
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
+
+# kill -9 at random moments against a server instance of its own (200 runs).
+TESTSRV_HARD = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-hard OCS_HTTP_PORT=18580 \
+               OCS_HTTPS_PORT=18943 OCS_BADNAME_PORT=18944
+.PHONY: integration-killnine
+integration: integration-killnine
+integration-killnine:
+	$(TESTSRV_HARD) bash t/ocs-server/start.sh
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test killnine -- --test-threads=1 --nocapture
+integration-stop: integration-stop-hard
+.PHONY: integration-stop-hard
+integration-stop-hard:
+	$(TESTSRV_HARD) bash t/ocs-server/stop.sh
 # ---- end of hardening block -------------------------------------------------------
