@@ -505,3 +505,53 @@ fn repeated_deploy_part_requests_keep_status_fast() {
     end(stop, threads);
     assert!(worst < limit, "/status took {worst:?}");
 }
+
+#[test]
+fn passwords_are_shown_nowhere() {
+    // Issue #13, defect 11 and the secrets rule: a password in the server URL or in
+    // --password reaches no log, no state directory name, no /status, no status page, no
+    // command line, and the daemon may dump no core.
+    let _serial = serial();
+    let d = Daemon::start(
+        "secrets",
+        62508,
+        &[
+            "-s",
+            "http://bob:s3cretURL@127.0.0.1:9/ocsinventory",
+            "--user",
+            "bob",
+            "--password",
+            "s3cretOPT",
+            "--force",
+            "--httpd-trust",
+            "127.0.0.2",
+            "--debug",
+        ],
+    );
+    wait_for(
+        "the server contact to fail",
+        Duration::from_secs(60),
+        || d.log().contains("task Inventory for server"),
+    );
+    let leaks = |what: &str, text: &str| {
+        assert!(!text.contains("s3cret"), "a password in {what}: {text}");
+    };
+    leaks("the log", &d.log());
+    leaks(
+        "/status",
+        &String::from_utf8_lossy(&get_from(MEASURER, d.port, "/status").1),
+    );
+    let page = get_from(MEASURER, d.port, "/").1;
+    let page = String::from_utf8_lossy(&page);
+    assert!(page.contains("127.0.0.1:9"), "{page}");
+    leaks("the status page", &page);
+    for e in std::fs::read_dir(d.dir.join("var")).unwrap().flatten() {
+        leaks("a state directory name", &e.file_name().to_string_lossy());
+    }
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", d.pid())).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    assert!(core.split_whitespace().nth(4) == Some("0"), "{core}");
+}

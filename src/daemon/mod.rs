@@ -142,6 +142,9 @@ pub fn run(cli: &Cli, config: Config, equipment: Equipment) -> i32 {
     };
     let mut config = config;
     absolutize(&mut config, &base);
+    // The parent holds the configuration, passwords included, for as long as it runs: no
+    // core file may take them to disk (task children have the same limit).
+    let _ = nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, 0, 0);
     let vardir = match state::vardir(&config) {
         Ok(v) => v,
         Err(e) => {
