@@ -1,7 +1,7 @@
 //! seeds: conf/agent.cfg
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use ocsinventory_agent_fuzz::{text, scratch_file};
+use ocsinventory_agent_fuzz::{scratch_file, text};
 
 fuzz_target!(|data: &[u8]| {
     use ocsinventory_agent::agent::config::Config;

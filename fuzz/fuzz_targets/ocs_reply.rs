@@ -5,8 +5,12 @@ use ocsinventory_agent_fuzz as _;
 
 fuzz_target!(|data: &[u8]| {
     use ocsinventory_agent::net::ocs;
-    let Ok(text) = ocs::decode_body(data) else { return };
-    let Ok(reply) = ocs::parse_reply(&text) else { return };
+    let Ok(text) = ocs::decode_body(data) else {
+        return;
+    };
+    let Ok(reply) = ocs::parse_reply(&text) else {
+        return;
+    };
     let prolog = ocs::Prolog::from_reply(&reply);
     for o in &prolog.options {
         std::hint::black_box(ocs::option_name(o));
