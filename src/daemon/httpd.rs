@@ -54,8 +54,9 @@ pub const WRITE_STALL: Duration = Duration::from_secs(30);
 pub const LINGER: Duration = Duration::from_secs(2);
 /// Requests served on one connection before it is closed.
 pub const MAX_REQUESTS: u32 = 8;
-/// Open connections from one address at most: a slowloris from one machine keeps at
-/// most this share of [`MAX_CONNECTIONS`], the rest stays for everybody else.
+/// Open connections from one address at most (an IPv6 /64 counts as one address: one
+/// machine has them all): a slowloris from one machine keeps at most this share of
+/// [`MAX_CONNECTIONS`], the rest stays for everybody else.
 pub const MAX_PER_ADDRESS: usize = 16;
 /// Bytes one connection may read or write per turn of the loop; it goes on at the next
 /// turn (at once: the loop does not sleep while a connection has more to do).
@@ -555,9 +556,10 @@ fn make_room(conns: &[Conn], peer: IpAddr) -> Option<usize> {
             .min_by_key(|(_, c)| c.opened)
             .map(|(i, _)| i)
     };
-    let count = |ip: IpAddr| conns.iter().filter(|c| c.peer == ip).count();
+    let peer = source(peer);
+    let count = |ip: IpAddr| conns.iter().filter(|c| source(c.peer) == ip).count();
     if count(peer) >= MAX_PER_ADDRESS {
-        return oldest(&|c| c.peer == peer);
+        return oldest(&|c| source(c.peer) == peer);
     }
     if conns.len() < MAX_CONNECTIONS {
         return None;
@@ -565,11 +567,26 @@ fn make_room(conns: &[Conn], peer: IpAddr) -> Option<usize> {
     if let Some(i) = oldest(&|c| c.is_idle()) {
         return Some(i);
     }
-    let busiest = conns.iter().map(|c| c.peer).max_by_key(|ip| count(*ip))?;
+    let busiest = conns
+        .iter()
+        .map(|c| source(c.peer))
+        .max_by_key(|ip| count(*ip))?;
     if count(busiest) <= 1 {
         return None;
     }
-    oldest(&|c| c.peer == busiest && c.phase != Phase::Writing)
+    oldest(&|c| source(c.peer) == busiest && c.phase != Phase::Writing)
+}
+
+/// The source a connection is counted under: the address, or its /64 for IPv6.
+fn source(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => {
+            let mut s = v6.segments();
+            s[4..].fill(0);
+            IpAddr::from(s)
+        }
+        v4 => v4,
+    }
 }
 
 impl Conn {
@@ -605,7 +622,11 @@ fn accept_all(
             ip => ip,
         };
         let full = conns.len() >= MAX_CONNECTIONS
-            || conns.iter().filter(|c| c.peer == peer).count() >= MAX_PER_ADDRESS;
+            || conns
+                .iter()
+                .filter(|c| source(c.peer) == source(peer))
+                .count()
+                >= MAX_PER_ADDRESS;
         if full {
             match make_room(conns, peer) {
                 Some(i) => {
@@ -625,5 +646,21 @@ fn accept_all(
             },
         };
         conns.push(Conn::new(io, peer));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_slash_64_is_one_source() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(source(a), source(b));
+        assert_ne!(source(a), source(c));
+        let v4: IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(source(v4), v4);
     }
 }
