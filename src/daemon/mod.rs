@@ -122,6 +122,9 @@ enum Interface {
     Off,
     Reconfigure(httpd::Settings, Option<Box<dyn tls::Acceptor>>),
     New(httpd::Httpd),
+    /// The same port on another address of this host: the old socket must close first
+    /// (its settings come back if the new one cannot bind).
+    Rebind(httpd::Settings),
 }
 
 /// A target being served: its remaining tasks and the child at work.
@@ -575,6 +578,10 @@ impl Daemon {
                 let acceptor = httpd::acceptor(&new, self.equipment.tls)?;
                 Ok(Interface::Reconfigure(new, acceptor))
             }
+            Some(cur) if cur.addr.port() == new.addr.port() => {
+                httpd::acceptor(&new, self.equipment.tls)?;
+                Ok(Interface::Rebind(new))
+            }
             _ => Ok(Interface::New(httpd::Httpd::start(
                 new,
                 self.equipment.tls,
@@ -656,6 +663,27 @@ impl Daemon {
                     h.local_addr
                 );
                 self.httpd = Some(h);
+            }
+            Interface::Rebind(settings) => {
+                let old = self.httpd.take().map(|h| h.settings.clone());
+                match httpd::Httpd::start(settings, self.equipment.tls) {
+                    Ok(h) => {
+                        log::info!(
+                            "HTTP{} interface listening on {}",
+                            if h.settings.is_tls() { "S" } else { "" },
+                            h.local_addr
+                        );
+                        self.httpd = Some(h);
+                    }
+                    Err(e) => {
+                        log::error!("{e}: back on the previous address");
+                        self.httpd = old.and_then(|o| {
+                            httpd::Httpd::start(o, self.equipment.tls)
+                                .map_err(|e| log::error!("{e}"))
+                                .ok()
+                        });
+                    }
+                }
             }
         }
         self.refresh_context();
