@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_ocsinventory-agent");
 /// What `/status` may take while the daemon is under attack.
 const LATENCY: Duration = Duration::from_millis(50);
+/// How soon SIGTERM must stop a daemon under attack (before the fixes: 22 s after the
+/// flood ended, never during it); room for a loaded machine.
+const TERM_TIME: Duration = Duration::from_secs(5);
 /// The client measuring `/status`: an address no attacker uses.
 const MEASURER: [u8; 4] = [127, 0, 0, 2];
 
@@ -27,10 +30,10 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 }
 
 /// The latency allowed under attack: [`LATENCY`], or on a machine so loaded that the
-/// quiet daemon is already slower than a third of it, three times the quiet figure.
+/// quiet daemon is already slower than a quarter of it, four times the quiet figure.
 fn allowed(port: u16) -> Duration {
     let quiet = slowest_status(port, Duration::from_millis(600));
-    let limit = LATENCY.max(quiet * 3);
+    let limit = LATENCY.max(quiet * 4);
     eprintln!("quiet /status: slowest {quiet:?}; allowed under attack: {limit:?}");
     limit
 }
@@ -311,7 +314,7 @@ fn a_crlf_flood_freezes_nothing() {
     let took = d.stop();
     end(stop, threads);
     assert!(worst < limit, "/status took {worst:?} during the flood");
-    assert!(took < Duration::from_secs(2), "SIGTERM took {took:?}");
+    assert!(took < TERM_TIME, "SIGTERM took {took:?}");
     assert!(
         rss_after < rss_before + 8 * 1024,
         "memory grew from {rss_before} to {rss_after} KiB"
@@ -330,7 +333,7 @@ fn a_crlf_flood_over_tls_freezes_nothing() {
         .map(|_| tls_get_from(MEASURER, port, &cert, "/status").1)
         .max()
         .unwrap_or_default();
-    let limit = LATENCY.max(quiet * 3);
+    let limit = LATENCY.max(quiet * 4);
     let ca = cert.clone();
     let (stop, threads) = attackers(&[[127, 0, 0, 3], [127, 0, 0, 4]], move |ip, stop| {
         let connector = tls_connector(&ca);
@@ -357,7 +360,7 @@ fn a_crlf_flood_over_tls_freezes_nothing() {
         worst < limit,
         "HTTPS /status took {worst:?} during the flood (quiet: {quiet:?})"
     );
-    assert!(took < Duration::from_secs(2), "SIGTERM took {took:?}");
+    assert!(took < TERM_TIME, "SIGTERM took {took:?}");
 }
 
 #[test]
@@ -373,7 +376,7 @@ fn idle_tls_connections_lock_nobody_out() {
         .map(|_| tls_get_from(MEASURER, d.port, &cert, "/status").1)
         .max()
         .unwrap_or_default();
-    let limit = LATENCY.max(quiet * 3);
+    let limit = LATENCY.max(quiet * 4);
     let mut idle = Vec::new();
     for i in 0..160u8 {
         if let Ok(s) = connect_from([127, 0, 1, 10 + i % 20], d.port) {
