@@ -2,6 +2,9 @@
 
 CARGO ?= cargo
 BIN := target/release/ocsinventory-agent
+# The test build (make test, make integration): optimised, without the shipped
+# binaries' full LTO (Cargo.toml, profile test-fast).
+TEST_FLAGS ?= --profile test-fast
 
 .PHONY: all build inventory test lint bench
 
@@ -16,7 +19,7 @@ inventory:
 
 # The test suite (unit tests and the end-to-end tests in t/).
 test:
-	$(CARGO) test --release
+	$(CARGO) test $(TEST_FLAGS)
 
 lint:
 	$(CARGO) fmt --check
@@ -111,9 +114,9 @@ TESTSRV_B = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-b OCS_HTTP_PORT=18090 
 
 .PHONY: integration integration-servers integration-stop
 integration: integration-servers
-	OCS_INTEGRATION=1 cargo test --release --test integration_ocs -- --test-threads=1
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test integration_ocs -- --test-threads=1
 # ---- discovery: IPDISCOVER into netmap (starts its own server instance, 18180) ----
-	OCS_INTEGRATION=1 cargo test --release --test ipdiscover_ocs
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test ipdiscover_ocs
 # ---- end discovery ----
 
 integration-servers:
@@ -131,7 +134,7 @@ integration-stop:
 .PHONY: integration-dialect
 integration: integration-dialect
 integration-dialect:
-	OCS_INTEGRATION=1 cargo test --release --test ocs_dialect -- --test-threads=1
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test ocs_dialect -- --test-threads=1
 # ---- end of dialect ----
 # ---- packages ----------------------------------------------------------------------
 # make deb: target/debian/ocsinventory-agent_2:<version>+rs-1_<arch>.deb (cargo-deb),
@@ -182,7 +185,7 @@ rpm: build
 
 integration-packages: deb
 	$(TESTSRV_PKG) bash t/ocs-server/start.sh
-	status=0; OCS_INTEGRATION=1 $(CARGO) test --release --test package --test dropin \
+	status=0; OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test package --test dropin \
 		-- --test-threads=1 --nocapture || status=$$?; \
 	$(TESTSRV_PKG) bash t/ocs-server/stop.sh; exit $$status
 
@@ -200,7 +203,7 @@ TESTSRV_DEPLOY = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-deploy OCS_HTTP_P
 integration: integration-deploy
 integration-deploy:
 	$(TESTSRV_DEPLOY) bash t/ocs-server/start.sh
-	OCS_INTEGRATION=1 cargo test --release --test deploy_ocs -- --test-threads=1
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test deploy_ocs -- --test-threads=1
 
 bench: bench-deploy
 bench-deploy: build
@@ -220,10 +223,33 @@ integration: integration-snmp
 
 integration-snmp:
 	SNMPSIM_DIR=$(SNMPSIM_DIR) bash t/snmpsim/serve.sh list >/dev/null 2>&1 || true
-	SNMP_LIVE=1 SNMPSIM_DIR=$(SNMPSIM_DIR) cargo test --release --test snmp_live -- --test-threads=1
+	SNMP_LIVE=1 SNMPSIM_DIR=$(SNMPSIM_DIR) $(CARGO) test $(TEST_FLAGS) --test snmp_live -- --test-threads=1
 	$(TESTSRV_SNMP) bash t/ocs-server/start.sh
-	$(TESTSRV_SNMP) SNMP_OCS=1 cargo test --release --test snmp_ocs -- --test-threads=1
+	$(TESTSRV_SNMP) SNMP_OCS=1 $(CARGO) test $(TEST_FLAGS) --test snmp_ocs -- --test-threads=1
 
 integration-snmp-stop:
 	$(TESTSRV_SNMP) bash t/ocs-server/stop.sh
 # ---- end snmp ------------------------------------------------------------------------
+# ---- hardening: fuzzing, kill -9 ---------------------------------------------------
+
+# Every fuzz target for FUZZ_SECONDS each (fuzz/run.sh: libFuzzer on stable Rust);
+# fails on a crash, a timeout or an allocation past the cap. One target for hours:
+#   FUZZ_SECONDS=14400 fuzz/run.sh ocs_reply
+FUZZ_SECONDS ?= 15
+.PHONY: fuzz
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
+
+# kill -9 at random moments against a server instance of its own (200 runs).
+TESTSRV_HARD = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-hard OCS_HTTP_PORT=18580 \
+               OCS_HTTPS_PORT=18943 OCS_BADNAME_PORT=18944
+.PHONY: integration-killnine
+integration: integration-killnine
+integration-killnine:
+	$(TESTSRV_HARD) bash t/ocs-server/start.sh
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test killnine -- --test-threads=1 --nocapture
+integration-stop: integration-stop-hard
+.PHONY: integration-stop-hard
+integration-stop-hard:
+	$(TESTSRV_HARD) bash t/ocs-server/stop.sh
+# ---- end of hardening block -------------------------------------------------------

@@ -168,7 +168,9 @@ pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Resul
     let now = schedule::now();
     let sched = schedule::load(&dir);
     let mut report = Report::ok();
-    report.set("server", url);
+    // What logs and reports show: the URL without credentials.
+    let shown = crate::net::client::public_url(url);
+    report.set("server", &shown);
     if !schedule::due(config, url) {
         let next = schedule::next_contact(&sched, now);
         report.set("outcome", "skipped").set("next", next).set(
@@ -182,14 +184,14 @@ pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Resul
     }
     write_contact(&dir, "started", now, "");
     if url.starts_with("https://") && config.flag("no-ssl-check") {
-        log::warn!("server {url}: certificate checks are off (no-ssl-check): anybody could pose as this server");
+        log::warn!("server {shown}: certificate checks are off (no-ssl-check): anybody could pose as this server");
     }
     let client =
         Client::new(url, config, useragent).map_err(|e| failed(&dir, &sched, now, config, e))?;
     if let Some(p) = &client.proxy {
-        log::debug!("server {url}: through proxy {p}");
+        log::debug!("server {shown}: through proxy {p}");
     }
-    log::debug!("server {url}: PROLOG as {deviceid}");
+    log::debug!("server {shown}: PROLOG as {deviceid}");
     let reply = ocs::exchange(
         &client,
         &ocs::prolog_request(deviceid),
@@ -208,7 +210,7 @@ pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Resul
         &prolog.response
     };
     log::info!(
-        "server {url}: PROLOG answered {response}{}{}",
+        "server {shown}: PROLOG answered {response}{}{}",
         prolog
             .prolog_freq
             .map(|h| format!(", PROLOG_FREQ {h} h"))

@@ -57,10 +57,16 @@ pub fn format_line(tag: &str, level: Level, message: &std::fmt::Arguments) -> St
 /// The log file backend: appends, and when the file would pass `max_bytes` moves it to
 /// `FILE.1` and starts a new one. It reopens the file when it was moved or deleted
 /// under it (logrotate), so no signal is needed for that.
+///
+/// A line is written whole or not at all: when the disk is full, a partly written line
+/// is cut off again, the lost lines are counted, stderr says so once, and the first line
+/// that fits again is preceded by how many were lost and why.
 pub struct FileSink {
     path: PathBuf,
     max_bytes: u64,
     file: Mutex<Option<File>>,
+    /// Lines lost since the last one written, and the last reason.
+    lost: Mutex<(u64, String)>,
 }
 
 impl FileSink {
@@ -69,6 +75,7 @@ impl FileSink {
             path,
             max_bytes,
             file: Mutex::new(None),
+            lost: Mutex::new((0, String::new())),
         }
     }
 
@@ -100,10 +107,70 @@ impl FileSink {
         if !same || guard.is_none() {
             *guard = self.open().ok();
         }
-        if let Some(f) = guard.as_mut() {
-            let _ = f.write_all(format!("{line}\n").as_bytes());
+        let Ok(mut lost) = self.lost.lock() else {
+            return;
+        };
+        let result = match guard.as_mut() {
+            None => Err(self
+                .open()
+                .err()
+                .unwrap_or_else(|| std::io::ErrorKind::NotFound.into())),
+            Some(f) => {
+                let mut text = String::new();
+                if lost.0 > 0 {
+                    text = format!(
+                        "{} log line(s) lost: {}\n",
+                        lost.0,
+                        if lost.1.is_empty() { "?" } else { &lost.1 }
+                    );
+                }
+                text.push_str(line);
+                text.push('\n');
+                write_whole(f, text.as_bytes())
+            }
+        };
+        match result {
+            Ok(()) => *lost = (0, String::new()),
+            Err(e) => {
+                if lost.0 == 0 {
+                    eprintln!(
+                        "[{}][ERROR] cannot write to the log file {}: {e} (lines are lost until it works again)",
+                        self::tag(),
+                        self.path.display()
+                    );
+                }
+                *lost = (lost.0 + 1, e.to_string());
+            }
         }
     }
+
+    /// Lines lost so far (not yet reported in the file).
+    pub fn lost(&self) -> u64 {
+        self.lost.lock().map(|l| l.0).unwrap_or(0)
+    }
+}
+
+/// Appends `data` whole or not at all: after a partial write (a full disk) the file is
+/// cut back to its length before, unless another process wrote meanwhile.
+fn write_whole(f: &mut File, data: &[u8]) -> std::io::Result<()> {
+    let before = f.metadata().map(|m| m.len()).ok();
+    let mut done = 0;
+    while done < data.len() {
+        match f.write(&data[done..]) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => done += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                if let (true, Some(len)) = (done > 0, before) {
+                    if f.metadata().is_ok_and(|m| m.len() == len + done as u64) {
+                        let _ = f.set_len(len);
+                    }
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Syslog over the local `/dev/log` socket (RFC 3164 framing, as syslogd expects).
@@ -263,6 +330,31 @@ mod tests {
         let size = std::fs::metadata(&path).unwrap().len();
         assert!(size <= 100, "{size}");
         assert!(dir.join("agent.log.1").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn lost_lines_are_counted_and_reported() {
+        // Issue #13, defect 6: on a full disk lines were dropped or cut silently.
+        let full = FileSink::new(PathBuf::from("/dev/full"), 0);
+        full.write_line("one");
+        full.write_line("two");
+        assert_eq!(full.lost(), 2);
+        let dir = std::env::temp_dir().join(format!("ocsa-log-lost-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("agent.log");
+        // Not writable for a moment (a folder where the file should be).
+        std::fs::create_dir_all(&path).unwrap();
+        let sink = FileSink::new(path.clone(), 0);
+        sink.write_line("lost 1");
+        sink.write_line("lost 2");
+        assert_eq!(sink.lost(), 2);
+        std::fs::remove_dir(&path).unwrap();
+        sink.write_line("back");
+        assert_eq!(sink.lost(), 0);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("2 log line(s) lost: "), "{text}");
+        assert!(text.ends_with("\nback\n"), "{text}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -15,4 +15,5 @@ pub mod runner;
 pub mod schedule;
 pub mod state;
 pub mod target;
+pub mod target_lock;
 pub mod trust;

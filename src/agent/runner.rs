@@ -19,6 +19,12 @@
 //!   setrlimit, dup2, fcntl, alarm, execv, _exit), all async-signal-safe, allocating
 //!   nothing. Limits and the pending alarm survive `execv`.
 //!
+//! A child never outlives the parent that started it: it asks the kernel for SIGKILL
+//! when its parent dies (Linux `PR_SET_PDEATHSIG`, checked against a parent that died
+//! before the request), so a `kill -9` of the daemon cannot leave a task running beside
+//! the next daemon's; and a child working for a server holds that server's lock
+//! (`target_lock`) against any other process.
+//!
 //! In the child, SIGALRM first kills the process group of the external command running at
 //! that moment (commands have their own groups, see `source::command`), then lets the task
 //! die of SIGALRM, which the parent reports as `killed after N s`. The parent also keeps a
@@ -182,7 +188,8 @@ impl Child {
                 cstr(b"--run-task")?,
                 cstr(task.as_bytes())?,
                 cstr(b"--run-target")?,
-                cstr(target.encode().as_bytes())?,
+                // Without credentials: any local user can read a command line.
+                cstr(target.public().encode().as_bytes())?,
             ],
         };
         let (cfg_r, cfg_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
@@ -195,12 +202,23 @@ impl Child {
             Start::Exec(_) => config.encode(),
             Start::Fork(_) => String::new(),
         };
+        let parent = nix::unistd::getpid();
 
         // SAFETY: until execv or _exit the child branch below only makes async-signal-safe
         // system calls; `Start::Fork` is only used by single-threaded parents.
         let pid = match unsafe { fork() } {
             Err(e) => return Err(format!("fork failed: {e}")),
             Ok(ForkResult::Child) => {
+                // SAFETY: prctl(2) is a plain system call; the setting survives execv.
+                #[cfg(target_os = "linux")]
+                unsafe {
+                    nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL);
+                }
+                if nix::unistd::getppid() != parent {
+                    // The parent died before the request above: nobody wants this task.
+                    // SAFETY: _exit is async-signal-safe.
+                    unsafe { nix::libc::_exit(127) }
+                }
                 let _ = setpgid(Pid::from_raw(0), Pid::from_raw(0));
                 let _ = signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&empty_mask), None);
                 if memory > 0 {
@@ -383,6 +401,10 @@ pub fn child_main(task: &str, target: &str) -> i32 {
     let _ = std::io::stdin().read_to_string(&mut text);
     let config = Config::decode(&text).map_err(|e| e.to_string());
     let target = Target::decode(target);
+    let target = match (&config, target) {
+        (Ok(c), Ok(t)) => Ok(t.with_credentials(c)),
+        (_, t) => t,
+    };
     match (config, target) {
         (Ok(config), Ok(target)) => {
             let tag = crate::task::tag(task);
@@ -416,7 +438,8 @@ fn serve(task: &str, target: &Target, config: &Config, report: OwnedFd) -> i32 {
         let _ = signal::signal(Signal::SIGALRM, SigHandler::Handler(on_alarm));
     }
     let mut report_out = std::fs::File::from(report);
-    let (report, code) = match crate::task::run(task, target, config) {
+    let lock = super::target_lock::acquire(target, config);
+    let (report, code) = match lock.and_then(|_held| crate::task::run(task, target, config)) {
         Ok(r) => (r, 0),
         Err(e) => {
             let mut r = Report::default();

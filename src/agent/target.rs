@@ -1,9 +1,16 @@
 //! Targets: where a task's result goes. A local target is a file, a directory or
 //! stdout; a server target is an OCS/GLPI server URL with its own state directory.
+//!
+//! A server URL may carry credentials (`https://user:pass@host/…`): they are used for
+//! HTTP Basic authentication (`net::client`) and shown nowhere: labels, state directory
+//! names and a task child's command line (`--run-target`, readable by any local user in
+//! `/proc`) use the URL without them ([`Target::public`]); the child gets them back from
+//! the configuration it reads on its stdin ([`Target::with_credentials`]).
 
 use std::path::{Path, PathBuf};
 
 use super::config::Config;
+use crate::net::client::public_url;
 
 /// One destination of the tasks' results.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,12 +38,32 @@ impl Target {
         }
     }
 
-    /// A short name for logs: `local:-`, `server http://…`.
+    /// A short name for logs: `local:-`, `server http://…` (without credentials).
     pub fn label(&self) -> String {
         match self {
             Target::Local(p) if p == "-" => "stdout".into(),
             Target::Local(p) => format!("local {p}"),
-            Target::Server(u) => format!("server {u}"),
+            Target::Server(u) => format!("server {}", public_url(u)),
+        }
+    }
+
+    /// The target without the credentials its URL may hold.
+    pub fn public(&self) -> Target {
+        match self {
+            Target::Server(u) => Target::Server(public_url(u)),
+            local => local.clone(),
+        }
+    }
+
+    /// A [`public`](Self::public) target with its credentials back, from the configured
+    /// server of the same public URL.
+    pub fn with_credentials(self, config: &Config) -> Target {
+        match self {
+            Target::Server(u) => targets(config)
+                .into_iter()
+                .find(|t| matches!(t, Target::Server(full) if public_url(full) == u))
+                .unwrap_or(Target::Server(u)),
+            local => local,
         }
     }
 }
@@ -111,10 +138,10 @@ pub fn origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{}", host_port.to_ascii_lowercase()))
 }
 
-/// The state directory of a server target: the URL with `/` turned into `_`, as the
-/// OCS Unix agent names it.
+/// The state directory of a server target: the URL (without credentials) with `/`
+/// turned into `_`, as the OCS Unix agent names it.
 pub fn server_dir(vardir: &Path, url: &str) -> PathBuf {
-    let name: String = url
+    let name: String = public_url(url)
         .chars()
         .map(|c| if c == '/' { '_' } else { c })
         .collect();
@@ -159,6 +186,25 @@ mod tests {
     fn state_dir_name() {
         let d = server_dir(Path::new("/v"), "http://h:80/ocsinventory");
         assert_eq!(d, PathBuf::from("/v/http:__h:80_ocsinventory"));
+        // Issue #13, defect 11: the password was in the directory name.
+        let d = server_dir(Path::new("/v"), "http://bob:s3cret@h:80/ocsinventory");
+        assert_eq!(d, PathBuf::from("/v/http:__h:80_ocsinventory"));
+    }
+
+    #[test]
+    fn credentials_are_shown_nowhere() {
+        let t = Target::Server("https://bob:s3cret@h/ocs".into());
+        assert_eq!(t.label(), "server https://h/ocs");
+        assert!(!t.public().encode().contains("s3cret"));
+        let mut config = Config::new();
+        config
+            .set(
+                "server",
+                "https://bob:s3cret@h/ocs",
+                super::super::config::Origin::CommandLine,
+            )
+            .unwrap();
+        assert_eq!(t.public().with_credentials(&config), t);
     }
 
     #[test]

@@ -12,8 +12,15 @@
 //!   (TLS handshake included), [`IDLE_TIME`] between keep-alive requests, [`WRITE_STALL`]
 //!   without progress while we write; a client that sent part of a head gets `408`;
 //! - a head is at most [`MAX_HEAD`](super::request::MAX_HEAD) bytes (`431` beyond);
-//! - at most [`MAX_CONNECTIONS`] are open; when full, the oldest connection that has sent
-//!   nothing yet is dropped to make room, else the newcomer gets `503`;
+//! - at most [`MAX_CONNECTIONS`] are open, at most [`MAX_PER_ADDRESS`] from one address;
+//!   a newcomer past either limit makes room by evicting: first the oldest connection of
+//!   its own address when that address is at its limit, else the oldest one that has sent
+//!   nothing yet (TLS handshakes included), else the oldest one of the address holding the
+//!   most; a client that gets no room is turned away with `503` (on HTTPS, simply closed:
+//!   it could not read a plain-text answer);
+//! - one connection moves at most [`WAKE_BUDGET`] bytes per turn of the loop and its
+//!   deadline is checked before its socket: a client that never stops sending cannot hold
+//!   the loop (the schedule, the signals, the other clients);
 //! - a refusal is answered, never dropped: after a response that closes the connection the
 //!   server shuts down its sending side and reads what the client still sends for a
 //!   moment ([`LINGER`]), so the client's unread bytes do not turn into a reset that
@@ -47,6 +54,15 @@ pub const WRITE_STALL: Duration = Duration::from_secs(30);
 pub const LINGER: Duration = Duration::from_secs(2);
 /// Requests served on one connection before it is closed.
 pub const MAX_REQUESTS: u32 = 8;
+/// Open connections from one address at most (an IPv6 /64 counts as one address: one
+/// machine has them all): a slowloris from one machine keeps at most this share of
+/// [`MAX_CONNECTIONS`], the rest stays for everybody else.
+pub const MAX_PER_ADDRESS: usize = 16;
+/// Bytes one connection may read or write per turn of the loop; it goes on at the next
+/// turn (at once: the loop does not sleep while a connection has more to do).
+pub const WAKE_BUDGET: usize = 64 * 1024;
+/// Bytes read and thrown away after a closing response before the connection is cut.
+const MAX_DRAIN: usize = 1 << 20;
 
 /// Where and how the interface listens.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,6 +105,21 @@ impl Settings {
     }
 }
 
+/// The TLS acceptor `settings` ask for, built (certificate and key loaded and checked)
+/// with `tls`; `None` for plain HTTP.
+pub fn acceptor(
+    settings: &Settings,
+    tls: Option<tls::Setup>,
+) -> Result<Option<Box<dyn tls::Acceptor>>, String> {
+    match (&settings.cert, &settings.key, tls) {
+        (Some(c), Some(k), Some(setup)) => Ok(Some(setup(c, k)?)),
+        (Some(_), Some(_), None) => {
+            Err("this daemon binary has no TLS: HTTPS needs ocsinventory-agent".into())
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The running interface: the listening socket and the open connections.
 pub struct Httpd {
     listener: TcpListener,
@@ -103,13 +134,7 @@ impl Httpd {
     /// Binds the socket and loads the certificate; `tls` builds the acceptor when the
     /// settings ask for HTTPS (the lean daemon binary has none).
     pub fn start(settings: Settings, tls: Option<tls::Setup>) -> Result<Httpd, String> {
-        let tls = match (&settings.cert, &settings.key, tls) {
-            (Some(c), Some(k), Some(setup)) => Some(setup(c, k)?),
-            (Some(_), Some(_), None) => {
-                return Err("this daemon binary has no TLS: HTTPS needs ocsinventory-agent".into())
-            }
-            _ => None,
-        };
+        let tls = acceptor(&settings, tls)?;
         let listener = TcpListener::bind(settings.addr)
             .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
         listener
@@ -124,6 +149,13 @@ impl Httpd {
             settings,
             local_addr,
         })
+    }
+
+    /// Takes new settings on the same address without closing the listening socket (a
+    /// SIGHUP, a renewed certificate): connections already open go on as they were.
+    pub fn reconfigure(&mut self, settings: Settings, tls: Option<Box<dyn tls::Acceptor>>) {
+        self.settings = settings;
+        self.tls = tls;
     }
 
     /// Adds what to wait for to `fds`: the listener, then each connection with a socket.
@@ -144,11 +176,12 @@ impl Httpd {
         }
     }
 
-    /// The next moment something times out (a connection's deadline, accepting again).
+    /// The next moment something times out (a connection's deadline, accepting again);
+    /// now when a connection stopped at its budget with more to do.
     pub fn next_deadline(&self) -> Option<Instant> {
         self.conns
             .iter()
-            .map(|c| c.deadline)
+            .map(|c| if c.more { c.opened } else { c.deadline })
             .chain(self.accept_paused_until)
             .min()
     }
@@ -172,10 +205,12 @@ impl Httpd {
             } else {
                 PollFlags::empty()
             };
-            let step = if !ready.is_empty() {
-                self.conns[i].advance(ctx, &mut effect)
-            } else if now >= self.conns[i].deadline {
+            // The deadline first: a client that keeps its socket ready forever must
+            // still run out of time.
+            let step = if now >= self.conns[i].deadline {
                 self.conns[i].expire(ctx, &mut effect)
+            } else if !ready.is_empty() || self.conns[i].more {
+                self.conns[i].advance(ctx, &mut effect)
             } else {
                 Step::Keep
             };
@@ -261,6 +296,10 @@ struct Conn {
     served: u32,
     drained: usize,
     deadline: Instant,
+    /// When the connection was accepted (the oldest is evicted first).
+    opened: Instant,
+    /// Stopped at [`WAKE_BUDGET`] with more to do: served again without waiting.
+    more: bool,
 }
 
 /// What happened to a connection.
@@ -288,6 +327,8 @@ impl Conn {
             served: 0,
             drained: 0,
             deadline: Instant::now() + HEAD_TIME,
+            opened: Instant::now(),
+            more: false,
         }
     }
 
@@ -353,9 +394,15 @@ impl Conn {
         self.respond(None, Response::text(status, format!("{why}\n")));
     }
 
-    /// Moves the connection as far as the socket allows.
+    /// Moves the connection as far as the socket and [`WAKE_BUDGET`] allow.
     fn advance(&mut self, ctx: &Context, effect: &mut Effect) -> Step {
+        let mut moved = 0usize;
+        self.more = false;
         loop {
+            if moved >= WAKE_BUDGET {
+                self.more = true;
+                return Step::Keep;
+            }
             match self.phase {
                 Phase::Handshake => {
                     let Io::Tls(stream) = &mut self.io else {
@@ -403,7 +450,10 @@ impl Conn {
                     let mut chunk = [0u8; 4096];
                     match self.io.read(&mut chunk) {
                         Ok(0) => return Step::Close,
-                        Ok(n) => self.inbuf.extend_from_slice(&chunk[..n]),
+                        Ok(n) => {
+                            moved += n;
+                            self.inbuf.extend_from_slice(&chunk[..n]);
+                        }
                         Err(e) if e.kind() == ErrorKind::WouldBlock => return Step::Keep,
                         Err(e) if e.kind() == ErrorKind::Interrupted => {}
                         Err(_) => return Step::Close,
@@ -444,6 +494,7 @@ impl Conn {
                     match self.io.write(&self.out[self.out_pos..]) {
                         Ok(0) => return Step::Close,
                         Ok(n) => {
+                            moved += n;
                             self.out_pos += n;
                             self.deadline = Instant::now() + WRITE_STALL;
                         }
@@ -457,8 +508,9 @@ impl Conn {
                     match self.io.read(&mut chunk) {
                         Ok(0) => return Step::Close,
                         Ok(n) => {
+                            moved += n;
                             self.drained += n;
-                            if self.drained > 1 << 20 {
+                            if self.drained > MAX_DRAIN {
                                 return Step::Close;
                             }
                         }
@@ -482,12 +534,66 @@ impl Conn {
     }
 }
 
-/// A short answer to a client we cannot take, written once, best effort.
-fn turn_away(mut sock: TcpStream) {
-    let _ = sock.write_all(
-        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n",
-    );
-    let _ = sock.shutdown(Shutdown::Write);
+/// A short answer to a client we cannot take, written once, best effort. A TLS client
+/// could not read plain text: it is simply closed.
+fn turn_away(mut sock: TcpStream, tls: bool) {
+    if !tls {
+        let _ = sock.write_all(
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n",
+        );
+    }
+    let _ = sock.shutdown(Shutdown::Both);
+}
+
+/// Which connection to drop so that a newcomer from `peer` gets a place, if any (see the
+/// module comment for the order).
+fn make_room(conns: &[Conn], peer: IpAddr) -> Option<usize> {
+    let oldest = |pick: &dyn Fn(&Conn) -> bool| {
+        conns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| pick(c))
+            .min_by_key(|(_, c)| c.opened)
+            .map(|(i, _)| i)
+    };
+    let peer = source(peer);
+    let count = |ip: IpAddr| conns.iter().filter(|c| source(c.peer) == ip).count();
+    if count(peer) >= MAX_PER_ADDRESS {
+        return oldest(&|c| source(c.peer) == peer);
+    }
+    if conns.len() < MAX_CONNECTIONS {
+        return None;
+    }
+    if let Some(i) = oldest(&|c| c.is_idle()) {
+        return Some(i);
+    }
+    let busiest = conns
+        .iter()
+        .map(|c| source(c.peer))
+        .max_by_key(|ip| count(*ip))?;
+    if count(busiest) <= 1 {
+        return None;
+    }
+    oldest(&|c| source(c.peer) == busiest && c.phase != Phase::Writing)
+}
+
+/// The source a connection is counted under: the address, or its /64 for IPv6.
+fn source(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => {
+            let mut s = v6.segments();
+            s[4..].fill(0);
+            IpAddr::from(s)
+        }
+        v4 => v4,
+    }
+}
+
+impl Conn {
+    /// Has sent nothing of a request yet: a handshake, or waiting for a head.
+    fn is_idle(&self) -> bool {
+        self.phase == Phase::Handshake || (self.phase == Phase::Reading && self.inbuf.is_empty())
+    }
 }
 
 fn accept_all(
@@ -515,19 +621,19 @@ fn accept_all(
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(addr.ip()),
             ip => ip,
         };
-        if conns.len() >= MAX_CONNECTIONS {
-            let idle = conns
+        let full = conns.len() >= MAX_CONNECTIONS
+            || conns
                 .iter()
-                .enumerate()
-                .filter(|(_, c)| c.phase == Phase::Reading && c.inbuf.is_empty())
-                .min_by_key(|(_, c)| c.deadline)
-                .map(|(i, _)| i);
-            match idle {
+                .filter(|c| source(c.peer) == source(peer))
+                .count()
+                >= MAX_PER_ADDRESS;
+        if full {
+            match make_room(conns, peer) {
                 Some(i) => {
-                    conns.swap_remove(i);
+                    conns.remove(i);
                 }
                 None => {
-                    turn_away(sock);
+                    turn_away(sock, tls.is_some());
                     continue;
                 }
             }
@@ -540,5 +646,21 @@ fn accept_all(
             },
         };
         conns.push(Conn::new(io, peer));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_slash_64_is_one_source() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(source(a), source(b));
+        assert_ne!(source(a), source(c));
+        let v4: IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(source(v4), v4);
     }
 }

@@ -23,6 +23,7 @@
 pub mod detach;
 pub mod httpd;
 pub mod lean;
+pub mod refusals;
 pub mod request;
 pub mod resolver;
 pub mod routes;
@@ -115,6 +116,17 @@ struct Daemon {
     resolving: Option<resolver::Pending>,
 }
 
+/// The HTTP interface after a reload.
+enum Interface {
+    Keep,
+    Off,
+    Reconfigure(httpd::Settings, Option<Box<dyn tls::Acceptor>>),
+    New(httpd::Httpd),
+    /// The same port on another address of this host: the old socket must close first
+    /// (its settings come back if the new one cannot bind).
+    Rebind(httpd::Settings),
+}
+
 /// A target being served: its remaining tasks and the child at work.
 struct Running {
     index: usize,
@@ -134,6 +146,9 @@ pub fn run(cli: &Cli, config: Config, equipment: Equipment) -> i32 {
     };
     let mut config = config;
     absolutize(&mut config, &base);
+    // The parent holds the configuration, passwords included, for as long as it runs: no
+    // core file may take them to disk (task children have the same limit).
+    let _ = nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, 0, 0);
     let vardir = match state::vardir(&config) {
         Ok(v) => v,
         Err(e) => {
@@ -359,6 +374,7 @@ impl Daemon {
     /// Starts the steps of target `i` (its contact, then its tasks), one child at a time.
     fn start_target(&mut self, i: usize) {
         let target = self.schedules[i].target.clone();
+        self.schedules[i].before_run(&self.config);
         let tasks: VecDeque<&'static str> = task::steps(&self.config, &target);
         if tasks.is_empty() {
             log::warn!("no task to run for {}", target.label());
@@ -556,6 +572,32 @@ impl Daemon {
         Ok(())
     }
 
+    /// What a reload does to the HTTP interface, prepared without touching the running
+    /// one. The same address keeps its socket (a TLS interface gets the certificate
+    /// loaded again: it may have been renewed); another address is bound beside the old
+    /// one, which closes only once the new one listens.
+    fn prepare_httpd(&self, new: Option<httpd::Settings>) -> Result<Interface, String> {
+        let Some(new) = new else {
+            return Ok(Interface::Off);
+        };
+        let current = self.httpd.as_ref().map(|h| &h.settings);
+        match current {
+            Some(cur) if *cur == new && !new.is_tls() => Ok(Interface::Keep),
+            Some(cur) if cur.addr == new.addr => {
+                let acceptor = httpd::acceptor(&new, self.equipment.tls)?;
+                Ok(Interface::Reconfigure(new, acceptor))
+            }
+            Some(cur) if cur.addr.port() == new.addr.port() => {
+                httpd::acceptor(&new, self.equipment.tls)?;
+                Ok(Interface::Rebind(new))
+            }
+            _ => Ok(Interface::New(httpd::Httpd::start(
+                new,
+                self.equipment.tls,
+            )?)),
+        }
+    }
+
     /// SIGHUP: reads the configuration again; a broken one is refused as a whole.
     fn reload(&mut self) {
         log::info!("SIGHUP: reloading the configuration");
@@ -588,6 +630,15 @@ impl Daemon {
             );
             return;
         }
+        // The new interface is made ready before anything changes: a certificate that
+        // does not load, or an address that cannot be bound, keeps the running setup.
+        let interface = match self.prepare_httpd(new_settings) {
+            Ok(i) => i,
+            Err(e) => {
+                log::error!("configuration not reloaded, keeping the running one: {e}");
+                return;
+            }
+        };
         for key in ["logfile", "logger", "debug", "pidfile"] {
             if config.get(key) != self.config.get(key) {
                 log::warn!("a change of '{key}' takes effect when the daemon restarts");
@@ -602,13 +653,46 @@ impl Daemon {
             })
             .collect();
         self.config = config;
-        let current = self.httpd.as_ref().map(|h| h.settings.clone());
-        // A TLS interface restarts anyway: the certificate may have been renewed.
-        if current != new_settings || new_settings.as_ref().is_some_and(|s| s.is_tls()) {
-            // The old socket must be closed before the new one binds the same port.
-            self.httpd = None;
-            if let Err(e) = self.start_httpd() {
-                log::error!("{e}");
+        match interface {
+            Interface::Keep => {}
+            Interface::Off => {
+                if self.httpd.take().is_some() {
+                    log::info!("HTTP interface disabled (no-httpd)");
+                }
+            }
+            Interface::Reconfigure(settings, acceptor) => {
+                if let Some(h) = self.httpd.as_mut() {
+                    h.reconfigure(settings, acceptor);
+                }
+            }
+            Interface::New(h) => {
+                log::info!(
+                    "HTTP{} interface listening on {}",
+                    if h.settings.is_tls() { "S" } else { "" },
+                    h.local_addr
+                );
+                self.httpd = Some(h);
+            }
+            Interface::Rebind(settings) => {
+                let old = self.httpd.take().map(|h| h.settings.clone());
+                match httpd::Httpd::start(settings, self.equipment.tls) {
+                    Ok(h) => {
+                        log::info!(
+                            "HTTP{} interface listening on {}",
+                            if h.settings.is_tls() { "S" } else { "" },
+                            h.local_addr
+                        );
+                        self.httpd = Some(h);
+                    }
+                    Err(e) => {
+                        log::error!("{e}: back on the previous address");
+                        self.httpd = old.and_then(|o| {
+                            httpd::Httpd::start(o, self.equipment.tls)
+                                .map_err(|e| log::error!("{e}"))
+                                .ok()
+                        });
+                    }
+                }
             }
         }
         self.refresh_context();

@@ -46,12 +46,16 @@ fn is_token(s: &str) -> bool {
 
 /// Parses the start of `buf` as a request head.
 pub fn parse(buf: &[u8]) -> Parse {
-    // Blank lines before the request line are allowed (RFC 9112 §2.2).
+    // Blank lines before the request line are allowed (RFC 9112 §2.2), but they count
+    // toward the head's size: a client sending nothing but CR/LF gets its 431 too.
     let start = buf
         .iter()
         .position(|&b| b != b'\r' && b != b'\n')
         .unwrap_or(buf.len());
-    let scan = &buf[..buf.len().min(start + MAX_HEAD + 4)];
+    if start >= MAX_HEAD {
+        return Parse::Bad(431, "request head too large");
+    }
+    let scan = &buf[..buf.len().min(MAX_HEAD + 4)];
     if let Some(bad) = scan[start..]
         .iter()
         .find(|&&b| !(b == b'\r' || b == b'\n' || b == b'\t' || (0x20..0x7f).contains(&b)))
@@ -63,14 +67,14 @@ pub fn parse(buf: &[u8]) -> Parse {
         };
     }
     let Some(end) = find_blank_line(&scan[start..]) else {
-        return if buf.len() - start >= MAX_HEAD {
+        return if buf.len() >= MAX_HEAD {
             Parse::Bad(431, "request head too large")
         } else {
             Parse::Incomplete
         };
     };
     let (head_len, used) = end;
-    if head_len > MAX_HEAD {
+    if start + head_len > MAX_HEAD {
         return Parse::Bad(431, "request head too large");
     }
     // Only printable ASCII, \t, \r and \n are left: the slice is valid UTF-8.
@@ -321,6 +325,20 @@ mod tests {
         assert!(matches!(parse(&huge), Parse::Bad(431, _)));
         huge.extend_from_slice(b"\r\n\r\n");
         assert!(matches!(parse(&huge), Parse::Bad(431, _)));
+    }
+
+    #[test]
+    fn blank_lines_count_toward_the_limit() {
+        // Issue #13: a client sending only CR/LF was never refused.
+        let crlf = b"\r\n".repeat(MAX_HEAD / 2);
+        assert!(matches!(parse(&crlf), Parse::Bad(431, _)));
+        assert_eq!(parse(&crlf[..MAX_HEAD - 2]), Parse::Incomplete);
+        let mut late = b"\n".repeat(MAX_HEAD - 10);
+        late.extend_from_slice(b"GET /status HTTP/1.1\r\n\r\n");
+        assert!(matches!(parse(&late), Parse::Bad(431, _)));
+        let mut ok = b"\r\n".repeat(4);
+        ok.extend_from_slice(b"GET /status HTTP/1.1\r\n\r\n");
+        assert!(matches!(parse(&ok), Parse::Done(_, n) if n == ok.len()));
     }
 
     #[test]

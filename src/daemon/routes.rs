@@ -12,10 +12,12 @@
 
 use std::fs::File;
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
+use super::refusals::Refusals;
 use super::request::{split_target, Head};
-use super::shared_files::{self, Refusal};
+use super::shared_files::{self, PartCache, Refusal};
 use crate::agent::trust::{self, TrustEntry};
 
 /// What the HTTP interface knows of the daemon; the daemon loop keeps it current.
@@ -35,6 +37,10 @@ pub struct Context {
     pub status: String,
     /// Target label and its next run, as text, for the status page.
     pub schedule: Vec<(String, String)>,
+    /// Refusal counts: DEVICEID guesses are limited, refusals logged sparingly.
+    pub refusals: Refusals,
+    /// Deploy parts whose SHA-512 was checked (not hashed again per request).
+    pub parts: PartCache,
 }
 
 /// A response body.
@@ -100,6 +106,7 @@ pub fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -138,12 +145,34 @@ impl Context {
             .map(String::as_str)
     }
 
-    fn is_our_deviceid(&self, given: Option<&str>) -> bool {
-        match given {
-            Some(id) if !self.deviceid.is_empty() => constant_time_eq(id, &self.deviceid),
-            _ => false,
+    /// Checks a DEVICEID sent by `client`, within the guess limit (see `refusals`).
+    fn check_deviceid(&self, client: IpAddr, given: Option<&str>) -> DeviceId {
+        let Some(id) = given else {
+            return DeviceId::Wrong;
+        };
+        let now = Instant::now();
+        if self.refusals.blocked(client, now) {
+            return DeviceId::TooMany;
         }
+        if !self.deviceid.is_empty() && constant_time_eq(id, &self.deviceid) {
+            return DeviceId::Right;
+        }
+        self.refusals.failed(client, now);
+        DeviceId::Wrong
     }
+}
+
+/// The verdict on a DEVICEID sent with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DeviceId {
+    Right,
+    Wrong,
+    /// Too many wrong ones lately: not even looked at.
+    TooMany,
+}
+
+fn too_many() -> Response {
+    Response::text(429, "too many wrong DEVICEIDs: try again later\n")
 }
 
 /// What the request asks the daemon to do besides answering.
@@ -228,24 +257,16 @@ pub fn route(head: &Head, client: IpAddr, ctx: &Context) -> (Response, Effect) {
             (r, Effect::None)
         }
         Some("log") => {
-            if !ctx.is_our_deviceid(target.param("deviceid")) {
-                return (Response::text(403, "access denied\n"), Effect::None);
+            match ctx.check_deviceid(client, target.param("deviceid")) {
+                DeviceId::Right => {}
+                DeviceId::TooMany => return (too_many(), Effect::None),
+                DeviceId::Wrong => {
+                    return (Response::text(403, "access denied\n"), Effect::None);
+                }
             }
             let r = match &ctx.logfile {
                 None => Response::text(404, "this agent logs to no file\n"),
-                Some(path) => match File::open(path).and_then(|f| {
-                    let len = f.metadata()?.len();
-                    Ok((f, len))
-                }) {
-                    Ok(f) => Response::file(f, "text/plain; charset=utf-8"),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        Response::text(404, "no log file yet\n")
-                    }
-                    Err(e) => {
-                        log::error!("cannot open log file {}: {e}", path.display());
-                        Response::text(500, "cannot read the log file\n")
-                    }
-                },
+                Some(path) => log_file(path),
             };
             (r, Effect::None)
         }
@@ -253,16 +274,63 @@ pub fn route(head: &Head, client: IpAddr, ctx: &Context) -> (Response, Effect) {
     }
 }
 
+/// The log file, when it is a regular file: the length announced is the one sent (a
+/// device or a FIFO has none), and opening never blocks (a FIFO without a writer).
+fn log_file(path: &Path) -> Response {
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_NOCTTY)
+        .open(path)
+        .and_then(|f| {
+            let meta = f.metadata()?;
+            Ok((f, meta))
+        });
+    match opened {
+        Ok((f, meta)) if meta.is_file() => {
+            Response::file((f, meta.len()), "text/plain; charset=utf-8")
+        }
+        Ok(_) => Response::text(404, "the log is not a regular file\n"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Response::text(404, "no log file yet\n")
+        }
+        Err(e) => {
+            log::error!("cannot open log file {}: {e}", path.display());
+            Response::text(500, "cannot read the log file\n")
+        }
+    }
+}
+
 fn wakeup(client: IpAddr, ctx: &Context, deviceid: Option<&str>) -> (Response, Effect) {
-    if ctx.trusted(client) || ctx.is_our_deviceid(deviceid) {
-        log::info!("[http server] run requested by {client}");
-        (
-            Response::text(200, "OK: running all targets now\n"),
-            Effect::RunNow,
-        )
+    let verdict = if ctx.trusted(client) {
+        DeviceId::Right
     } else {
-        log::info!("[http server] run request from untrusted {client} refused");
-        (Response::text(403, "access denied\n"), Effect::None)
+        ctx.check_deviceid(client, deviceid)
+    };
+    match verdict {
+        DeviceId::Right => {
+            log::info!("[http server] run requested by {client}");
+            (
+                Response::text(200, "OK: running all targets now\n"),
+                Effect::RunNow,
+            )
+        }
+        DeviceId::TooMany => {
+            ctx.refusals.log(
+                Instant::now(),
+                format_args!(
+                    "[http server] run request from {client} refused: too many wrong DEVICEIDs"
+                ),
+            );
+            (too_many(), Effect::None)
+        }
+        DeviceId::Wrong => {
+            ctx.refusals.log(
+                Instant::now(),
+                format_args!("[http server] run request from untrusted {client} refused"),
+            );
+            (Response::text(403, "access denied\n"), Effect::None)
+        }
     }
 }
 
@@ -274,7 +342,7 @@ fn deploy(rest: &str, ctx: &Context) -> Response {
     if !shared_files::is_sha512(sha) || c1 != &sha[0..1] || c12 != &sha[0..2] {
         return Response::text(404, "nothing found\n");
     }
-    match shared_files::deploy_part(&ctx.vardir, sha) {
+    match shared_files::deploy_part(&ctx.vardir, sha, &ctx.parts) {
         Ok(f) => Response::file(f, "application/octet-stream"),
         Err(_) => Response::text(404, "nothing found\n"),
     }
@@ -426,6 +494,58 @@ mod tests {
         h.origin = Some("https://glpi.example".into());
         let (r, _) = route(&h, "10.1.1.1".parse().unwrap(), &ctx());
         assert_eq!(header(&r, "Access-Control-Allow-Origin"), None);
+    }
+
+    #[test]
+    fn deviceid_guesses_are_limited() {
+        // Issue #13: the DEVICEID could be guessed at 16 600 tries a second.
+        let c = ctx();
+        let from = |ip: &str| ip.parse::<IpAddr>().unwrap();
+        for i in 0..crate::daemon::refusals::MAX_FAILURES_PER_ADDRESS {
+            let h = head("GET", &format!("/?action=log&deviceid=guess-{i}"));
+            assert_eq!(route(&h, from("127.0.0.1"), &c).0.status, 403);
+        }
+        let right = head("GET", "/?action=log&deviceid=box-2026-01-02-03-04-05");
+        assert_eq!(route(&right, from("127.0.0.1"), &c).0.status, 429);
+        let wake = head("GET", "/?action=wakeup&deviceid=box-2026-01-02-03-04-05");
+        assert_eq!(route(&wake, from("127.0.0.1"), &c).1, Effect::None);
+        // Another address is not locked out by this one, trusted clients never.
+        assert_eq!(route(&wake, from("127.0.0.2"), &c).1, Effect::RunNow);
+        assert_eq!(
+            route(&head("GET", "/now"), from("10.1.1.1"), &c).1,
+            Effect::RunNow
+        );
+    }
+
+    #[test]
+    fn the_log_is_served_only_when_it_is_a_regular_file() {
+        // Issue #13: a FIFO blocked the loop, a device was announced with a wrong length.
+        let dir = std::env::temp_dir().join(format!("ocsa-routes-log-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("fifo");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+        let file = dir.join("agent.log");
+        std::fs::write(&file, "line\n").unwrap();
+        let id = "box-2026-01-02-03-04-05";
+        let h = head("GET", &format!("/?action=log&deviceid={id}"));
+        for (path, status, len) in [
+            (fifo, 404, None),
+            (PathBuf::from("/dev/zero"), 404, None),
+            (dir.clone(), 404, None),
+            (file, 200, Some(5)),
+        ] {
+            let c = Context {
+                logfile: Some(path.clone()),
+                ..ctx()
+            };
+            let (r, _) = route(&h, "10.1.1.1".parse().unwrap(), &c);
+            assert_eq!(r.status, status, "{}", path.display());
+            if let Some(len) = len {
+                assert_eq!(r.body_len(), len);
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

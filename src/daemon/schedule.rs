@@ -7,7 +7,10 @@
 //!   state directory (`agent::schedule`): the first contact after a random delay within
 //!   `delaytime` (now with `--force`), then PROLOG_FREQ with jitter, and after a failure
 //!   60 s doubling up to `delaytime`. The daemon only reads that file: one set of rules
-//!   for cron runs and the daemon alike.
+//!   for cron runs and the daemon alike — except when a run failed and the file is as it
+//!   was before the run (the child was killed before it could say anything): the daemon
+//!   then records the failure itself, so the server is retried after the failure delay
+//!   rather than at the plan of the last good contact, up to a day later.
 
 use std::time::{Duration, Instant};
 
@@ -25,6 +28,8 @@ pub struct Schedule {
     pub target: Target,
     pub next_run: Instant,
     failures: u32,
+    /// A server's stored schedule when its run started (see [`Schedule::before_run`]).
+    stored_before: Option<server_schedule::Schedule>,
 }
 
 /// `delaytime`, at least [`MIN_PERIOD`].
@@ -55,6 +60,7 @@ impl Schedule {
             target,
             next_run,
             failures: 0,
+            stored_before: None,
         }
     }
 
@@ -67,9 +73,22 @@ impl Schedule {
         self.next_run = Instant::now();
     }
 
+    /// Notes a server's stored schedule as a run starts.
+    pub fn before_run(&mut self, config: &Config) {
+        self.stored_before = match &self.target {
+            Target::Server(url) => server_schedule::load_for(config, url).ok(),
+            Target::Local(_) => None,
+        };
+    }
+
     /// Sets the next run after a run that ended now.
     pub fn after_run(&mut self, config: &Config, ok: bool) {
         self.failures = if ok { 0 } else { self.failures + 1 };
+        if let (false, Target::Server(url), Some(before)) =
+            (ok, &self.target, self.stored_before.take())
+        {
+            record_silent_failure(config, url, &before);
+        }
         let wait = match &self.target {
             Target::Local(_) => jittered(period(config)),
             Target::Server(url) => server_next_run(config, url),
@@ -82,6 +101,27 @@ impl Schedule {
         let left = self.next_run.saturating_duration_since(Instant::now());
         let at = chrono::Local::now() + chrono::Duration::from_std(left).unwrap_or_default();
         at.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+/// After a failed run: when the stored schedule of `url` is still `before`, the task
+/// child recorded nothing (killed, crashed): the failure is recorded here.
+fn record_silent_failure(config: &Config, url: &str, before: &server_schedule::Schedule) {
+    let Ok(dir) = server_schedule::state_dir(config, url) else {
+        return;
+    };
+    if server_schedule::load(&dir) != *before {
+        return;
+    }
+    let delaytime = config.number("delaytime", server_schedule::DEFAULT_DELAYTIME);
+    let failed = server_schedule::after_failure(
+        before,
+        server_schedule::now(),
+        delaytime,
+        "the task ended before recording its contact",
+    );
+    if let Err(e) = server_schedule::save(&dir, &failed) {
+        log::warn!("{e}");
     }
 }
 
@@ -135,6 +175,44 @@ mod tests {
         s.next = server_schedule::now() + 5;
         server_schedule::save(&state, &s).unwrap();
         assert_eq!(server_next_run(&c, url), MIN_PERIOD);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_killed_run_is_retried_after_the_failure_delay() {
+        // Issue #13, defect 7: after a killed task the next run was the plan of the
+        // last good contact, 12-24 h later.
+        let dir = std::env::temp_dir().join(format!("ocsa-dkill-{}", std::process::id()));
+        let mut c = Config::new();
+        c.set("vardir", dir.to_str().unwrap(), Origin::CommandLine)
+            .unwrap();
+        let url = "http://127.0.0.1:9/ocsinventory";
+        let state = server_schedule::state_dir(&c, url).unwrap();
+        let good = server_schedule::after_success(
+            &server_schedule::Schedule::default(),
+            server_schedule::now(),
+            Some(24),
+            0,
+        );
+        server_schedule::save(&state, &good).unwrap();
+        let mut s = Schedule::new(Target::Server(url.into()), &c);
+        s.before_run(&c);
+        // The child is killed: nothing recorded.
+        s.after_run(&c, false);
+        let left = s.next_run - Instant::now();
+        assert!(left <= Duration::from_secs(61), "{left:?}");
+        let stored = server_schedule::load(&state);
+        assert_eq!(
+            (stored.failures, stored.retry),
+            (1, server_schedule::FIRST_RETRY)
+        );
+        // A child that recorded its own outcome is believed.
+        s.before_run(&c);
+        let mut own = stored.clone();
+        own.next += 3600;
+        server_schedule::save(&state, &own).unwrap();
+        s.after_run(&c, false);
+        assert_eq!(server_schedule::load(&state), own);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -8,17 +8,34 @@
 //!   `<c1>/<c2>/<c3…c8>` of any `$VARDIR/<target>/deploy/fileparts/shared/<expiry>/`
 //!   folder whose SHA-512 is the one asked for (the layout of the Perl agents' datastore).
 //!
-//! The check is done on the real path: the request is refused when it names an absolute
-//! path or a `..` component, then the candidate is canonicalised (symbolic links
-//! resolved) and must still lie under the canonical shared folder; it is finally opened
-//! with `O_NOFOLLOW`, so a link swapped in after the check is refused too.
+//! The name is resolved beneath the shared folder in the same step that opens it: the
+//! request is refused when it names an absolute path or a `..` component, then each
+//! component is opened with `openat(2)` relative to the one before, with `O_NOFOLLOW`
+//! (and `O_DIRECTORY` for the folders). No symbolic link is ever followed, at any depth,
+//! so a folder swapped for a link between two requests — or during one — cannot lead
+//! outside (a check on the path followed by an open of the path could: the first
+//! version canonicalised then opened, and a racing swap got files out). Portable to the
+//! BSDs, unlike Linux's `openat2(RESOLVE_BENEATH)`.
+//!
+//! Deploy parts are checked against their SHA-512 once: the result is kept per file
+//! (device, inode, size, modification time) in a [`PartCache`], so a peer asking for a
+//! large part again does not make the daemon's loop hash it again.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
+use std::io::{Read, Seek};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
 
+use nix::errno::Errno;
+use nix::fcntl::{openat, OFlag};
+use nix::sys::stat::Mode;
 use sha2::Digest;
+
+/// Deploy parts whose hash is remembered at most (past it the cache starts again).
+const MAX_CACHED_PARTS: usize = 1024;
 
 /// Why a file is not served.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,27 +58,83 @@ pub fn open_under(root: &Path, name: &str) -> Result<(File, u64), Refusal> {
     {
         return Err(Refusal::Outside);
     }
-    let root = root.canonicalize().map_err(|_| Refusal::Absent)?;
-    let candidate = root.join(relative);
-    let real = match candidate.canonicalize() {
-        Ok(p) => p,
-        // A dangling symbolic link may point anywhere: only a missing name is "absent".
-        Err(_) if candidate.symlink_metadata().is_ok() => return Err(Refusal::Outside),
-        Err(_) => return Err(Refusal::Absent),
-    };
-    if !real.starts_with(&root) || real == root {
+    let names: Vec<&std::ffi::OsStr> = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let Some((last, folders)) = names.split_last() else {
         return Err(Refusal::Outside);
+    };
+    // The root itself is the administrator's choice: it may be a link.
+    let mut dir = open_fd(None, root, OFlag::O_DIRECTORY)?;
+    for name in folders {
+        dir = open_fd(Some(&dir), *name, OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW)?;
     }
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
-        .open(&real)
-        .map_err(|_| Refusal::Outside)?;
+    let fd = open_fd(Some(&dir), *last, OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK)?;
+    let file = File::from(fd);
     let meta = file.metadata().map_err(|_| Refusal::Absent)?;
     if !meta.is_file() {
         return Err(Refusal::Absent);
     }
     Ok((file, meta.len()))
+}
+
+/// Opens `name` read-only relative to `dir` (or as a path when `None`), never as a
+/// controlling terminal, never inherited by children.
+fn open_fd(
+    dir: Option<&OwnedFd>,
+    name: &(impl nix::NixPath + ?Sized),
+    flags: OFlag,
+) -> Result<OwnedFd, Refusal> {
+    use std::os::fd::AsRawFd;
+    let flags = flags | OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NOCTTY;
+    match openat(dir.map(|d| d.as_raw_fd()), name, flags, Mode::empty()) {
+        // SAFETY: openat just returned this descriptor, owned by nobody else.
+        Ok(fd) => Ok(unsafe { OwnedFd::from_raw_fd(fd) }),
+        Err(Errno::ENOENT) => Err(Refusal::Absent),
+        // ENOTDIR: a file where a folder is expected; ELOOP (EMLINK on FreeBSD): a link.
+        Err(Errno::ENOTDIR) => Err(Refusal::Absent),
+        Err(_) => Err(Refusal::Outside),
+    }
+}
+
+/// A file's identity (device, inode) and its version (size, modification time).
+type FileId = (u64, u64);
+type FileVersion = (u64, i64, i64);
+
+/// Deploy parts already checked against their SHA-512, by file identity.
+#[derive(Debug, Default)]
+pub struct PartCache {
+    checked: RefCell<HashMap<FileId, (FileVersion, String)>>,
+}
+
+impl PartCache {
+    fn key(meta: &std::fs::Metadata) -> (FileId, FileVersion) {
+        (
+            (meta.dev(), meta.ino()),
+            (meta.len(), meta.mtime(), meta.mtime_nsec()),
+        )
+    }
+
+    fn knows(&self, meta: &std::fs::Metadata, sha512: &str) -> bool {
+        let (id, version) = Self::key(meta);
+        self.checked
+            .borrow()
+            .get(&id)
+            .is_some_and(|(v, h)| *v == version && h == sha512)
+    }
+
+    fn remember(&self, meta: &std::fs::Metadata, sha512: &str) {
+        let (id, version) = Self::key(meta);
+        let mut map = self.checked.borrow_mut();
+        if map.len() >= MAX_CACHED_PARTS {
+            map.clear();
+        }
+        map.insert(id, (version, sha512.to_string()));
+    }
 }
 
 /// True for a SHA-512 written as 128 lower-case hexadecimal digits.
@@ -93,7 +166,7 @@ fn sha512_hex(file: &mut File) -> Option<String> {
 }
 
 /// The Deploy part with this SHA-512, from any target's shared datastore in `vardir`.
-pub fn deploy_part(vardir: &Path, sha512: &str) -> Result<(File, u64), Refusal> {
+pub fn deploy_part(vardir: &Path, sha512: &str, cache: &PartCache) -> Result<(File, u64), Refusal> {
     if !is_sha512(sha512) {
         return Err(Refusal::Absent);
     }
@@ -108,15 +181,22 @@ pub fn deploy_part(vardir: &Path, sha512: &str) -> Result<(File, u64), Refusal> 
     for target_dir in dirs(vardir) {
         let shared = target_dir.join("deploy/fileparts/shared");
         for expiry in dirs(&shared) {
-            let Ok((mut file, _)) = open_under(&expiry, &name) else {
+            let Ok((mut file, len)) = open_under(&expiry, &name) else {
                 continue;
             };
+            let Ok(meta) = file.metadata() else {
+                continue;
+            };
+            if cache.knows(&meta, sha512) {
+                return Ok((file, len));
+            }
             if sha512_hex(&mut file).as_deref() != Some(sha512) {
                 continue;
             }
-            // Hashing read it to the end: open it again for sending.
-            if let Ok(found) = open_under(&expiry, &name) {
-                return Ok(found);
+            // Hashing read it to the end: back to the start for sending.
+            if file.rewind().is_ok() {
+                cache.remember(&meta, sha512);
+                return Ok((file, len));
             }
         }
     }
@@ -145,7 +225,6 @@ mod tests {
         std::os::unix::fs::symlink(d.join("nowhere"), root.join("ID/dangling")).unwrap();
         assert_eq!(open_under(&root, "ID/ID-1").unwrap().1, 4);
         assert_eq!(open_under(&root, "./ID/ID-1").unwrap().1, 4);
-        assert_eq!(open_under(&root, "ID/inner").unwrap().1, 4);
         assert_eq!(open_under(&root, "ID/ID-2").unwrap_err(), Refusal::Absent);
         assert_eq!(open_under(&root, "ID").unwrap_err(), Refusal::Absent);
         for bad in [
@@ -153,6 +232,7 @@ mod tests {
             "ID/../../secret",
             "/etc/passwd",
             "ID/link",
+            "ID/inner",
             "ID/dangling",
             "",
             ".",
@@ -165,6 +245,44 @@ mod tests {
                 "{bad}"
             );
         }
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_folder_swapped_for_a_link_never_leads_outside() {
+        // Issue #13: canonicalize-then-open followed a folder swapped in between
+        // (239 of 5 000 racing requests got a file outside).
+        let d = tmp("race");
+        let root = d.join("shared");
+        std::fs::write(root.join("ID/ID-1"), b"frag").unwrap();
+        std::fs::create_dir_all(d.join("outside")).unwrap();
+        std::fs::write(d.join("outside/ID-1"), b"SECRET").unwrap();
+        std::os::unix::fs::symlink(d.join("outside"), root.join("link")).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let swapper = {
+            let (root, stop) = (root.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    // ID is a real folder, then (for a moment) the link to outside.
+                    let _ = std::fs::rename(root.join("ID"), root.join("ID.real"));
+                    let _ = std::fs::rename(root.join("link"), root.join("ID"));
+                    let _ = std::fs::rename(root.join("ID"), root.join("link"));
+                    let _ = std::fs::rename(root.join("ID.real"), root.join("ID"));
+                }
+            })
+        };
+        let mut served = 0;
+        for _ in 0..5000 {
+            if let Ok((mut f, _)) = open_under(&root, "ID/ID-1") {
+                let mut text = String::new();
+                f.read_to_string(&mut text).unwrap();
+                assert_eq!(text, "frag", "a file outside the root was served");
+                served += 1;
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        swapper.join().unwrap();
+        assert!(served > 0);
         std::fs::remove_dir_all(&d).unwrap();
     }
 
@@ -183,12 +301,29 @@ mod tests {
         ));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(&sha[2..8]), data).unwrap();
-        assert_eq!(deploy_part(&d, &sha).unwrap().1, 4);
+        let cache = PartCache::default();
+        assert_eq!(deploy_part(&d, &sha, &cache).unwrap().1, 4);
+        // Checked once, then served from the cache, from its first byte.
+        assert!(cache.knows(&std::fs::metadata(dir.join(&sha[2..8])).unwrap(), &sha));
+        let (mut f, _) = deploy_part(&d, &sha, &cache).unwrap();
+        let mut back = Vec::new();
+        f.read_to_end(&mut back).unwrap();
+        assert_eq!(back, data);
+        // A changed file is hashed again (and refused when it no longer matches).
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.join(&sha[2..8]), b"PART").unwrap();
+        assert_eq!(deploy_part(&d, &sha, &cache).unwrap_err(), Refusal::Absent);
         let mut other = sha.clone().into_bytes();
         other[100] = if other[100] == b'0' { b'1' } else { b'0' };
         let other = String::from_utf8(other).unwrap();
-        assert_eq!(deploy_part(&d, &other).unwrap_err(), Refusal::Absent);
-        assert_eq!(deploy_part(&d, "../x").unwrap_err(), Refusal::Absent);
+        assert_eq!(
+            deploy_part(&d, &other, &cache).unwrap_err(),
+            Refusal::Absent
+        );
+        assert_eq!(
+            deploy_part(&d, "../x", &cache).unwrap_err(),
+            Refusal::Absent
+        );
         std::fs::remove_dir_all(&d).unwrap();
     }
 }

@@ -9,11 +9,13 @@
 
 use std::io::{Read, Write};
 
-use super::client::{Client, NetError};
+use super::client::{read_capped, Capped, Client, NetError};
 use super::xmltree::Node;
 
-/// Largest decompressed reply accepted.
-const MAX_XML: u64 = 256 << 20;
+/// Largest decompressed reply accepted. An honest reply is a few KB (a PROLOG with
+/// hundreds of Deploy packages stays under a megabyte); a zlib bomb stops here, after a
+/// few milliseconds, instead of filling the task's memory.
+pub const MAX_XML: u64 = 8 << 20;
 
 /// Compresses a request body (zlib, RFC 1950) unless `plain`; returns it with the
 /// Content-Type to send.
@@ -53,21 +55,28 @@ pub fn sniff(body: &[u8]) -> Option<Encoding> {
     }
 }
 
-/// Decodes a reply body into text.
+/// Decodes a reply body into text: decompressed as a stream into one buffer of at most
+/// [`MAX_XML`] bytes, which becomes the text without a copy when it is valid UTF-8.
 pub fn decode_body(body: &[u8]) -> Result<String, String> {
-    let mut out = Vec::new();
-    match sniff(body) {
-        Some(Encoding::Zlib) => flate2::read::ZlibDecoder::new(body)
-            .take(MAX_XML)
-            .read_to_end(&mut out)
-            .map(|_| ())
-            .map_err(|e| format!("the reply is not valid zlib data: {e}"))?,
-        Some(Encoding::Gzip) => flate2::read::GzDecoder::new(body)
-            .take(MAX_XML)
-            .read_to_end(&mut out)
-            .map(|_| ())
-            .map_err(|e| format!("the reply is not valid gzip data: {e}"))?,
-        Some(Encoding::Plain) => out.extend_from_slice(body),
+    let inflate = |reader: &mut dyn Read, what: &str| {
+        read_capped(reader, MAX_XML).map_err(|e| match e {
+            Capped::TooLarge => format!(
+                "the reply is larger than {} MiB once decompressed (refused)",
+                MAX_XML >> 20
+            ),
+            Capped::Io(e) => format!("the reply is not valid {what} data: {e}"),
+        })
+    };
+    let out = match sniff(body) {
+        Some(Encoding::Zlib) => inflate(&mut flate2::read::ZlibDecoder::new(body), "zlib")?,
+        Some(Encoding::Gzip) => inflate(&mut flate2::read::GzDecoder::new(body), "gzip")?,
+        Some(Encoding::Plain) if body.len() as u64 > MAX_XML => {
+            return Err(format!(
+                "the reply is larger than {} MiB (refused)",
+                MAX_XML >> 20
+            ))
+        }
+        Some(Encoding::Plain) => body.to_vec(),
         None if body.is_empty() => return Err("the reply is empty".into()),
         None => {
             let head: String = body
@@ -80,8 +89,9 @@ pub fn decode_body(body: &[u8]) -> Result<String, String> {
                 "the reply is neither zlib, gzip nor XML (starts with {head})"
             ));
         }
-    }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    };
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// Parses a decoded reply; its root must be `REPLY`.
@@ -233,6 +243,32 @@ mod tests {
         let text = decode_body(html.as_bytes()).unwrap();
         assert!(parse_reply(&text).is_err());
         assert!(parse_reply("<REQUEST/>").unwrap_err().contains("<REQUEST>"));
+    }
+
+    #[test]
+    fn a_zlib_bomb_is_refused_early() {
+        // Issue #13, defect 9: a 2 MB bomb cost 12 s and 529 MB (cap 256 MiB, two copies).
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![b' '; 1 << 20];
+        for _ in 0..64 {
+            e.write_all(&zeros).unwrap();
+        }
+        let bomb = e.finish().unwrap();
+        assert!(bomb.len() < 1 << 20);
+        let start = std::time::Instant::now();
+        let err = decode_body(&bomb).unwrap_err();
+        assert!(err.contains("larger than 8 MiB"), "{err}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        // Exactly at the cap is still a reply.
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        let mut doc = b"<REPLY>".to_vec();
+        doc.resize(MAX_XML as usize - 8, b' ');
+        doc.extend_from_slice(b"</REPLY>");
+        e.write_all(&doc).unwrap();
+        assert_eq!(
+            decode_body(&e.finish().unwrap()).unwrap().len(),
+            MAX_XML as usize
+        );
     }
 
     #[test]

@@ -226,7 +226,9 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let now = schedule::now();
     let sched = schedule::load(&dir);
     let mut report = Report::ok();
-    report.set("server", url);
+    // What logs and reports show: the URL without credentials.
+    let shown = crate::net::client::public_url(url);
+    report.set("server", &shown);
     let src = super::source(config)?;
     let deviceid = super::deviceid(config, src.as_ref())?;
     let last = contact::last_contact(&dir);
@@ -234,7 +236,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
         let note = keep(&dir, config, src.as_ref(), &deviceid, &sched, now);
         report
             .set("outcome", "kept")
-            .set("message", format!("server {url} not reached: {note}"));
+            .set("message", format!("server {shown} not reached: {note}"));
         return Ok(report);
     }
     let force = config.flag("force");
@@ -269,7 +271,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let (prepared, from_pending) = match load_pending(&dir, &deviceid) {
         Some(p) if p.collected + max_age > now => {
             log::info!(
-                "server {url}: sending the inventory kept since {}",
+                "server {shown}: sending the inventory kept since {}",
                 local_time(p.collected)
             );
             (p, true)
@@ -282,7 +284,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
             if let Some(pairs) = &answer.accountinfo {
                 write_accountinfo(&dir, pairs)?;
                 log::info!(
-                    "server {url}: administrative data updated ({} fields)",
+                    "server {shown}: administrative data updated ({} fields)",
                     pairs.len()
                 );
             }
@@ -298,7 +300,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
                 .set(
                     "message",
                     format!(
-                        "{}inventory sent to {url} ({}); next contact {}",
+                        "{}inventory sent to {shown} ({}); next contact {}",
                         if from_pending { "kept " } else { "" },
                         if answer.response.is_empty() {
                             "no response"
