@@ -20,8 +20,9 @@
 # fuzz/regressions/<target>/ once fixed, where every later run replays it first.
 #
 # Seeds: fuzz/seeds/<target>/, fuzz/regressions/<target>/, and what the target's first
-# line names (`//! seeds: fixtures/edid t/snapshots`): `fixtures/…` in ../shared (the real
-# command outputs), other paths in the repository. The growing corpus is fuzz/corpus/.
+# line names (`//! seeds: fixtures/edid t/snapshots`): `fixtures/…` and `snmp-walks/…` in
+# ../shared (the real command outputs, the real devices' walks), other paths in the
+# repository. The growing corpus is fuzz/corpus/.
 set -euo pipefail
 cd "$(dirname "$0")"
 repo=$(cd .. && pwd)
@@ -58,7 +59,7 @@ for t in "${targets[@]}"; do
   spec=$(sed -n '1s|^//! seeds:||p' "fuzz_targets/$t.rs")
   for s in $spec; do
     case $s in
-      fixtures/*) for p in "$shared"/$s; do [ -e "$p" ] && seeds+=("$p"); done ;;
+      fixtures/*|snmp-walks/*) for p in "$shared"/$s; do [ -e "$p" ] && seeds+=("$p"); done ;;
       fuzz/*) [ -e "$repo/$s" ] && seeds+=("$repo/$s") ;;
       *) [ -e "$repo/$s" ] && seeds+=("$repo/$s") ;;
     esac

@@ -219,7 +219,8 @@ fn take_over_in(vardir: &Path, config: &Config, fusion_vardir: &Path) -> Vec<Str
         }
         match state::write_atomic(&ours, text.as_bytes()) {
             Ok(()) => messages.push(format!(
-                "took over the ACCOUNTINFO of the Perl OCS agent for {url} from {}",
+                "took over the ACCOUNTINFO of the Perl OCS agent for {} from {}",
+                crate::net::client::public_url(&url),
                 adm.display()
             )),
             Err(e) => messages.push(format!("cannot write {}: {e}", ours.display())),

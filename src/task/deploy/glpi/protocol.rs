@@ -47,7 +47,12 @@ pub fn get_json(url: &str, config: &Config) -> Result<Value, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Default::default()));
     }
-    serde_json::from_slice(&body).map_err(|e| format!("{url}: the answer is not JSON: {e}"))
+    serde_json::from_slice(&body).map_err(|e| {
+        format!(
+            "{}: the answer is not JSON: {e}",
+            crate::net::client::public_url(url)
+        )
+    })
 }
 
 /// One `setStatus` report; failures are logged, the job goes on.

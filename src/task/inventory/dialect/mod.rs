@@ -101,14 +101,16 @@ pub fn auto(url: &str) -> Dialect {
 /// exchange renders with [`render`] like local output does.
 pub fn for_server(config: &Config, url: &str) -> Config {
     let mut c = config.clone();
+    // Logs show the URL without credentials.
+    let shown = crate::net::client::public_url(url);
     let dialect = server_dialect(&config.list("server-dialect"), url).unwrap_or_else(|e| {
-        log::warn!("server {url}: {e}; using the fusion dialect");
+        log::warn!("server {shown}: {e}; using the fusion dialect");
         Dialect::Fusion
     });
-    log::debug!("server {url}: {} dialect", dialect.name());
+    log::debug!("server {shown}: {} dialect", dialect.name());
     c.unset("json");
     if let Err(e) = c.set("dialect", dialect.name(), Origin::CommandLine) {
-        log::warn!("server {url}: {e}");
+        log::warn!("server {shown}: {e}");
     }
     c
 }
