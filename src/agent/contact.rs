@@ -51,6 +51,31 @@ pub fn has_option(server_dir: &Path, name: &str) -> bool {
         .is_file()
 }
 
+/// The administrative data file (`KEYNAME=KEYVALUE` lines) in a server's state directory.
+pub const ACCOUNTINFO_FILE: &str = "accountinfo";
+
+/// The administrative data (ACCOUNTINFO) the server last gave, in file order.
+pub fn read_accountinfo(server_dir: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(server_dir.join(ACCOUNTINFO_FILE))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Replaces the administrative data of a server (written atomically).
+pub fn write_accountinfo(server_dir: &Path, pairs: &[(String, String)]) -> Result<(), String> {
+    let mut text = String::new();
+    for (k, v) in pairs {
+        let clean = |s: &str| s.replace(['\n', '\r', '='], " ");
+        text.push_str(&format!("{}={}\n", clean(k), v.replace(['\n', '\r'], " ")));
+    }
+    let path = server_dir.join(ACCOUNTINFO_FILE);
+    state::write_atomic(&path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 /// How the last contact with a server went.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LastContact {

@@ -118,29 +118,10 @@ pub fn alias(agent: OldAgent, key: &str) -> Option<&'static Alias> {
     }
 }
 
-/// Decodes base64 (standard alphabet, padding optional); `None` when it is not base64.
+/// Decodes base64 into text (standard alphabet, padding optional); `None` when it is not
+/// base64 of UTF-8 text.
 pub fn base64_decode(text: &str) -> Option<String> {
-    let mut bits: u32 = 0;
-    let mut nbits = 0;
-    let mut out = Vec::new();
-    for c in text.trim().trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(v);
-        nbits += 6;
-        if nbits >= 8 {
-            nbits -= 8;
-            out.push((bits >> nbits) as u8);
-            bits &= (1 << nbits) - 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(crate::encoding::base64_decode(text)?).ok()
 }
 
 /// One old `key = value` turned into ours: `Ok(Some((key, value)))`, `Ok(None)` when it

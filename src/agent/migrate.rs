@@ -39,7 +39,7 @@ const PERL_ETC: &[&str] = &[
 const PERL_ETC_CA: &str = "ocsinventory-agent-cacert.pem";
 const FUSION_DUMP: &str = "FusionInventory-Agent.dump";
 /// The file `task::inventory::server` keeps a server's ACCOUNTINFO in (`KEY=value` lines).
-const ACCOUNTINFO: &str = "accountinfo";
+use super::contact::ACCOUNTINFO_FILE as ACCOUNTINFO;
 
 /// The text of the first `<name>…</name>` element, entities decoded.
 fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
@@ -212,18 +212,13 @@ fn take_over_in(vardir: &Path, config: &Config, fusion_vardir: &Path) -> Vec<Str
         else {
             continue;
         };
-        let mut text = String::new();
-        for (k, v) in &pairs {
-            let clean = |s: &str| s.replace(['\n', '\r', '='], " ");
-            text.push_str(&format!("{}={}\n", clean(k), v.replace(['\n', '\r'], " ")));
-        }
-        match state::write_atomic(&ours, text.as_bytes()) {
+        match super::contact::write_accountinfo(&target::server_dir(vardir, &url), &pairs) {
             Ok(()) => messages.push(format!(
                 "took over the ACCOUNTINFO of the Perl OCS agent for {} from {}",
                 crate::net::client::public_url(&url),
                 adm.display()
             )),
-            Err(e) => messages.push(format!("cannot write {}: {e}", ours.display())),
+            Err(e) => messages.push(e),
         }
     }
     messages

@@ -120,14 +120,14 @@ impl Expected {
     /// length must be the algorithm's.
     pub fn parse(algo: Algo, encode: &str, digest: &str) -> Result<Expected, String> {
         let digest = digest.trim();
-        let bytes =
-            match encode.trim().to_ascii_lowercase().as_str() {
-                "hexa" | "hex" | "" => hex_decode(digest)
-                    .ok_or_else(|| format!("DIGEST '{digest}' is not hexadecimal"))?,
-                "base64" => base64_decode(digest)
-                    .ok_or_else(|| format!("DIGEST '{digest}' is not base64"))?,
-                other => return Err(format!("unknown DIGEST_ENCODE '{other}'")),
-            };
+        let bytes = match encode.trim().to_ascii_lowercase().as_str() {
+            "hexa" | "hex" | "" => {
+                hex_decode(digest).ok_or_else(|| format!("DIGEST '{digest}' is not hexadecimal"))?
+            }
+            "base64" => crate::encoding::base64_decode(digest)
+                .ok_or_else(|| format!("DIGEST '{digest}' is not base64"))?,
+            other => return Err(format!("unknown DIGEST_ENCODE '{other}'")),
+        };
         if bytes.len() != algo.digest_len() {
             return Err(format!(
                 "DIGEST '{digest}' has {} bytes, {} has {}",
@@ -171,31 +171,6 @@ fn hex_decode(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
         .collect()
-}
-
-/// Standard base64, padding optional (the Perl agent writes none).
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

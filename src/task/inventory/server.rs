@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::agent::config::Config;
-use crate::agent::contact::{self, local_time};
+use crate::agent::contact::{self, local_time, read_accountinfo, write_accountinfo};
 use crate::agent::runner::Report;
 use crate::agent::schedule::{self, Schedule};
 use crate::agent::state;
@@ -32,30 +32,8 @@ use crate::source::Source;
 use super::checksum;
 use super::model::{Entry, Inventory};
 
-const ACCOUNTINFO: &str = "accountinfo";
 const PENDING_XML: &str = "pending.xml";
 const PENDING_STATE: &str = "pending.state";
-
-/// The administrative data (ACCOUNTINFO) the server last gave, in file order.
-pub fn read_accountinfo(server_dir: &Path) -> Vec<(String, String)> {
-    std::fs::read_to_string(server_dir.join(ACCOUNTINFO))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-fn write_accountinfo(server_dir: &Path, pairs: &[(String, String)]) -> Result<(), String> {
-    let mut text = String::new();
-    for (k, v) in pairs {
-        let clean = |s: &str| s.replace(['\n', '\r', '='], " ");
-        text.push_str(&format!("{}={}\n", clean(k), v.replace(['\n', '\r'], " ")));
-    }
-    let path = server_dir.join(ACCOUNTINFO);
-    state::write_atomic(&path, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
 
 /// An inventory ready to send: the request XML and the digests of its sections.
 struct Prepared {
