@@ -1,6 +1,7 @@
 //! This machine's network interfaces as the network tasks need them (getifaddrs): name,
 //! index, up/loopback/broadcast flags, MAC, IPv4 addresses with prefix and broadcast.
-//! Used by NetDiscovery (IPDISCOVER's network) and WakeOnLan (where to send frames).
+//! Used by NetDiscovery (IPDISCOVER's network), WakeOnLan (where to send frames) and
+//! Deploy (the networks its peers are looked for in).
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;

@@ -27,6 +27,7 @@ use nix::sys::socket::{self, sockopt, AddressFamily, SockFlag, SockType, Sockadd
 
 use super::settings::Settings;
 use crate::agent::state;
+use crate::net::interfaces;
 
 /// Most addresses one scan tries.
 pub const MAX_SCAN: usize = 1024;
@@ -113,27 +114,13 @@ pub fn targets(settings: &Settings) -> Vec<Ipv4Addr> {
 
 /// This machine's IPv4 networks, bounded as the module says.
 fn own_networks() -> Vec<Range> {
-    let Ok(addrs) = nix::ifaddrs::getifaddrs() else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for a in addrs {
-        let (Some(addr), Some(mask)) = (
-            a.address
-                .as_ref()
-                .and_then(|x| x.as_sockaddr_in())
-                .map(|s| s.ip()),
-            a.netmask
-                .as_ref()
-                .and_then(|x| x.as_sockaddr_in())
-                .map(|s| s.ip()),
-        ) else {
-            continue;
-        };
+    for (addr, prefix, _) in interfaces::list().into_iter().flat_map(|i| i.ipv4) {
         if addr.is_loopback() || addr.is_link_local() || addr.is_unspecified() {
             continue;
         }
-        let (ip, mask) = (u32::from(addr), u32::from(mask));
+        let ip = u32::from(addr);
+        let mask = u32::from(interfaces::network(Ipv4Addr::BROADCAST, prefix));
         let size = !mask;
         if size == 0 || size > MAX_NETWORK {
             continue;
@@ -241,9 +228,12 @@ pub fn peers(settings: &Settings) -> Vec<SocketAddrV4> {
 
 fn own_addresses() -> Vec<Ipv4Addr> {
     let mut v = vec![Ipv4Addr::LOCALHOST];
-    if let Ok(addrs) = nix::ifaddrs::getifaddrs() {
-        v.extend(addrs.filter_map(|a| a.address.and_then(|x| x.as_sockaddr_in().map(|s| s.ip()))));
-    }
+    v.extend(
+        interfaces::list()
+            .into_iter()
+            .flat_map(|i| i.ipv4)
+            .map(|(addr, _, _)| addr),
+    );
     v
 }
 
