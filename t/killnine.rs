@@ -135,7 +135,31 @@ fn sleepers() -> Vec<i32> {
         .unwrap_or_default()
 }
 
-fn daemon(dir: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Child {
+/// A daemon under test, killed when dropped: a failed assertion does not leave it
+/// holding its port for the next test.
+struct Daemon(Child);
+
+impl Daemon {
+    fn pid(&self) -> i32 {
+        self.0.id() as i32
+    }
+
+    /// `kill -9`, and the exit collected.
+    fn kill9(&mut self) {
+        kill9(self.pid());
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            self.kill9();
+        }
+    }
+}
+
+fn daemon(dir: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Daemon {
     let mut cmd = Command::new(BIN);
     cmd.args(["--daemon", "--no-fork", "--httpd-ip", "127.0.0.1"])
         .args(["--httpd-port", &port.to_string()])
@@ -150,7 +174,7 @@ fn daemon(dir: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Child 
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.spawn().unwrap()
+    Daemon(cmd.spawn().unwrap())
 }
 
 fn log_of(dir: &Path) -> String {
@@ -167,14 +191,13 @@ fn a_killed_daemon_takes_its_task_and_commands_along() {
     std::fs::create_dir_all(&out).unwrap();
     let local = ["--local", out.to_str().unwrap(), "--tasks", "TestSleep"];
     let mut d = daemon(&dir, 62550, &local, &env);
-    let pid = d.id() as i32;
+    let pid = d.pid();
     wait_for("the task's command", Duration::from_secs(30), || {
         sleepers().iter().any(|p| !before.contains(p))
     });
     let family = descendants(pid);
     assert!(family.len() >= 2, "task child and its command: {family:?}");
-    kill9(pid);
-    let _ = d.wait();
+    d.kill9();
     wait_for(
         "the task and its command to die",
         Duration::from_secs(3),
@@ -186,8 +209,7 @@ fn a_killed_daemon_takes_its_task_and_commands_along() {
         log_of(&dir).matches("listening on").count() == 2
     });
     check_state_parses(&dir.join("var"));
-    kill9(again.id() as i32);
-    let _ = again.wait();
+    again.kill9();
     wait_for(
         "the second daemon's children",
         Duration::from_secs(3),
@@ -357,7 +379,7 @@ fn killed_daemons_against_the_real_server() {
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     for round in 0..10 {
         let mut d = daemon(&dir, 62551, &["-s", SERVER, "--force"], &[]);
-        let pid = d.id() as i32;
+        let pid = d.pid();
         let until = Instant::now() + Duration::from_millis(300 + random.below(3000));
         let mut family = Vec::new();
         while Instant::now() < until {
@@ -367,8 +389,7 @@ fn killed_daemons_against_the_real_server() {
         family.extend(descendants(pid));
         family.sort_unstable();
         family.dedup();
-        kill9(pid);
-        let _ = d.wait();
+        d.kill9();
         wait_for(
             "the killed daemon's children",
             Duration::from_secs(3),
@@ -380,14 +401,33 @@ fn killed_daemons_against_the_real_server() {
             family.len()
         );
     }
-    // After all this, a daemon contacts the server normally.
+    // The server goes on storing the inventories the killed daemons sent, each holding
+    // its `locks` row for the machine meanwhile (a newcomer is answered 403 then).
+    // No lock for a whole second: a request read but not yet locking is over too.
+    let mut free_since: Option<Instant> = None;
+    let busy = Instant::now();
+    wait_for(
+        "the server to finish the killed daemons' inventories",
+        Duration::from_secs(120),
+        || {
+            if db("SELECT COUNT(*) FROM locks") != "0" {
+                free_since = None;
+            }
+            free_since.get_or_insert_with(Instant::now).elapsed() >= Duration::from_secs(1)
+        },
+    );
+    println!(
+        "the server stored what was in flight in {:?}",
+        busy.elapsed()
+    );
+    // After all this, a daemon contacts the server normally (within one retry, 60 s
+    // after a 403, should the server still have been busy).
     let before = log_of(&dir).len();
     let mut d = daemon(&dir, 62551, &["-s", SERVER, "--force"], &[]);
-    wait_for("a contact", Duration::from_secs(60), || {
+    wait_for("a contact", Duration::from_secs(150), || {
         log_of(&dir)[before..].contains("inventory sent to")
     });
-    kill9(d.id() as i32);
-    let _ = d.wait();
+    d.kill9();
     let id = deviceid(&dir.join("var"));
     assert_eq!(
         db(&format!(

@@ -184,6 +184,13 @@ impl Client {
             407 => format!(
                 "HTTP 407 {text}: the proxy requires authentication (put user:password in the proxy URL)"
             ),
+            // OCS answers 403 to an inventory while another one of the same machine is
+            // still being stored (its `locks` table), and when its filters refuse the agent.
+            403 => format!(
+                "HTTP 403 {text}: the server refused the request (an OCS server does so while \
+                 it still stores another inventory of this machine, or when its filters refuse \
+                 this agent)"
+            ),
             _ => format!("HTTP {code} {text}"),
         }
     }

@@ -22,7 +22,9 @@ BIND=127.0.0.1
 DB_NAME=ocsweb
 DB_USER=ocs
 DB_PASS=ocs
-PACKAGES=(ocsinventory-server libapache2-mod-perl2 apache2 mariadb-server mariadb-client openssl curl iproute2)
+# libxml-parser-perl: the server sets XML::Parser as XML::Simple's parser, but the package
+# only recommends it (absent with --no-install-recommends on a machine without it).
+PACKAGES=(ocsinventory-server libxml-parser-perl libapache2-mod-perl2 apache2 mariadb-server mariadb-client openssl curl iproute2)
 
 RESET_DB=0
 for a in "$@"; do
@@ -339,4 +341,10 @@ done
 [ "$code" = 400 ] || { tail -n 20 "$LOG/apache-error.log" >&2; die "server not ready at $URL (HTTP $code)"; }
 scode=$(curl -s -o /dev/null -m 5 --cacert "$SSL/ca.crt" -w '%{http_code}' "https://$BIND:$HTTPS_PORT/ocsinventory" || true)
 [ "$scode" = 400 ] || die "HTTPS endpoint not ready (HTTP $scode)"
+# ---- and a real PROLOG is understood (a missing Perl XML parser answers 500 only here)
+PROLOG='<?xml version="1.0" encoding="UTF-8"?><REQUEST><DEVICEID>testsrv-ready-2000-01-01-00-00-00</DEVICEID><QUERY>PROLOG</QUERY></REQUEST>'
+pcode=$(printf '%s' "$PROLOG" | perl -MCompress::Zlib -0777 -ne 'print compress($_)' \
+  | curl -s -o /dev/null -m 10 -w '%{http_code}' -A 'OCS-NG_unified_unix_agent_v2.10.0' \
+      -H 'Content-Type: application/x-compress' --data-binary @- "$URL" || true)
+[ "$pcode" = 200 ] || { tail -n 5 "$LOG/apache-error.log" >&2; die "the server answers a PROLOG with HTTP $pcode"; }
 say "READY http://$BIND:$HTTP_PORT/ocsinventory https://$BIND:$HTTPS_PORT/ocsinventory CA=$SSL/ca.crt"
