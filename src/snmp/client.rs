@@ -276,6 +276,9 @@ enum Step {
     Discover,
     /// GET of `gets[..n]`.
     Get { n: usize },
+    /// One GETNEXT of the roots of `probing[..n]`: which subtrees hold anything, and
+    /// where each starts (a device answers a dozen empty subtrees in one request).
+    Probe { n: usize },
     /// Walking `walks[idx]`, last OID seen.
     Walk { idx: usize, last: Oid },
 }
@@ -301,6 +304,12 @@ struct Session {
     step: Step,
     gets: Vec<Oid>,
     chunk: usize,
+    /// Walks not probed yet (indices into `req.walks`).
+    probing: Vec<usize>,
+    probe_chunk: usize,
+    /// Where each walk starts after the probe: its root, the first OID the probe found
+    /// in it, or `None` for an empty subtree (skipped).
+    starts: Vec<Option<Oid>>,
     out: Vec<u8>,
     request_id: i32,
     msg_id: i32,
@@ -331,6 +340,8 @@ impl Session {
         sock.set_nonblocking(true)
             .map_err(|e| format!("UDP socket: {e}"))?;
         let now = Instant::now();
+        let probing = (0..req.walks.len()).collect();
+        let starts = req.walks.iter().cloned().map(Some).collect();
         let mut s = Session {
             index,
             gets: req.gets.clone(),
@@ -341,6 +352,9 @@ impl Session {
             rows: 0,
             step: Step::Discover,
             chunk: GET_CHUNK,
+            probing,
+            probe_chunk: GET_CHUNK,
+            starts,
             out: Vec::new(),
             request_id: 0,
             msg_id: 0,
@@ -398,6 +412,7 @@ impl Session {
         match &self.step {
             Step::Discover => "engine discovery".into(),
             Step::Get { .. } => "GET".into(),
+            Step::Probe { .. } => "GETNEXT of the subtrees".into(),
             Step::Walk { idx, .. } => format!("walk of {}", self.req.walks[*idx]),
         }
     }
@@ -435,6 +450,13 @@ impl Session {
         let pdu = match &self.step {
             Step::Discover => Pdu::request(message::GET, self.request_id, &[]),
             Step::Get { n } => Pdu::request(message::GET, self.request_id, &self.gets[..*n]),
+            Step::Probe { n } => {
+                let roots: Vec<Oid> = self.probing[..*n]
+                    .iter()
+                    .map(|i| self.req.walks[*i].clone())
+                    .collect();
+                Pdu::request(message::GET_NEXT, self.request_id, &roots)
+            }
             Step::Walk { last, .. } => {
                 if self.req.credential.version == Version::V1 {
                     Pdu::request(
@@ -744,6 +766,11 @@ impl Session {
                     self.gets.drain(..n.min(self.gets.len()));
                 }
             }
+            Step::Probe { n } => {
+                if let Err(e) = self.on_probe(n, pdu, opts) {
+                    return Some(Err(e));
+                }
+            }
             Step::Walk { idx, last } => {
                 let base = self.req.walks[idx].clone();
                 let mut ended = pdu.error_status != 0 || pdu.varbinds.is_empty();
@@ -796,11 +823,50 @@ impl Session {
         Ok(())
     }
 
-    /// The next GET chunk, else the first walk, else done.
+    /// Takes the answer to a probe of `probing[..n]`.
+    fn on_probe(&mut self, n: usize, pdu: Pdu, opts: &Options) -> Result<(), String> {
+        let batch: Vec<usize> = self.probing[..n].to_vec();
+        if pdu.error_status == message::TOO_BIG && n > 1 {
+            self.probe_chunk = (n / 2).max(1);
+            return Ok(());
+        }
+        if pdu.error_status == message::NO_SUCH_NAME {
+            // v1: the named root has nothing after it; ask the others again.
+            let bad = usize::try_from(pdu.error_index).unwrap_or(0);
+            if (1..=n).contains(&bad) {
+                self.starts[batch[bad - 1]] = None;
+                self.probing.remove(bad - 1);
+                return Ok(());
+            }
+        }
+        self.probing.drain(..n);
+        if pdu.error_status != 0 || pdu.varbinds.len() != n {
+            // Not understood: these subtrees are walked from their roots, as without probe.
+            return Ok(());
+        }
+        for (i, (o, v)) in batch.into_iter().zip(pdu.varbinds) {
+            if v.is_exception() || !o.starts_with(&self.req.walks[i]) {
+                self.starts[i] = None;
+            } else {
+                self.starts[i] = Some(o.clone());
+                self.add(o, v, opts)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The next GET chunk, else the next probe, else the first walk, else done.
     fn next_step(&mut self, opts: &Options, ids: &mut IdSource, keys: &mut KeyCache) -> Outcome {
         if !self.gets.is_empty() {
             self.step = Step::Get {
                 n: self.chunk.min(self.gets.len()),
+            };
+            return self.send_new(opts, ids, keys).err().map(Err);
+        }
+        // A lone subtree is walked straight away: a probe would cost a request more.
+        if self.req.walks.len() > 1 && !self.probing.is_empty() {
+            self.step = Step::Probe {
+                n: self.probe_chunk.min(self.probing.len()),
             };
             return self.send_new(opts, ids, keys).err().map(Err);
         }
@@ -814,13 +880,12 @@ impl Session {
         ids: &mut IdSource,
         keys: &mut KeyCache,
     ) -> Outcome {
-        match self.req.walks.get(idx) {
+        // Empty subtrees (the probe saw nothing in them) are skipped.
+        let next = (idx..self.req.walks.len()).find_map(|i| Some((i, self.starts[i].clone()?)));
+        match next {
             None => Some(Ok(std::mem::take(&mut self.table))),
-            Some(base) => {
-                self.step = Step::Walk {
-                    idx,
-                    last: base.clone(),
-                };
+            Some((idx, last)) => {
+                self.step = Step::Walk { idx, last };
                 self.send_new(opts, ids, keys).err().map(Err)
             }
         }
