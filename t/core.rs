@@ -368,8 +368,17 @@ fn no_target_is_an_error() {
     // An empty configuration: without --conf-file, a machine with the Perl agent's
     // ocsinventory-agent.cfg would give its target (agent::legacy).
     let o = agent(&["--conf-file", "/dev/null"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a configuration error");
     assert!(stderr(&o).contains("no target defined"));
+    // The daemon too, at once: its systemd unit does not restart it for status 2.
+    let d = agent(&["--conf-file", "/dev/null", "--daemon", "--no-fork"]);
+    assert_eq!(d.status.code(), Some(2), "{}", stderr(&d));
+    assert!(stderr(&d).contains("no target defined"));
+    let unit = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("conf/systemd/ocsinventory-agent.service"),
+    )
+    .unwrap();
+    assert!(unit.lines().any(|l| l == "RestartPreventExitStatus=2"));
 }
 
 #[test]

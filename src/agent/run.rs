@@ -92,7 +92,7 @@ pub fn run_once(config: &Config) -> i32 {
     let targets = target::targets(config);
     if targets.is_empty() {
         log::error!("no target defined: use --server URL, --local PATH or --stdout");
-        return 1;
+        return 2;
     }
     let wait = config.number("wait", 0);
     if wait > 0 {

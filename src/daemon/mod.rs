@@ -161,7 +161,8 @@ pub fn run(cli: &Cli, config: Config, equipment: Equipment) -> i32 {
         log::error!(
             "no target defined: use --server URL or --local PATH (or set them in agent.cfg)"
         );
-        return 1;
+        // A configuration error (2): the systemd unit does not restart the daemon for it.
+        return 2;
     }
     let pid_path = config
         .text("pidfile")
