@@ -8,21 +8,17 @@
 //! port 18580) and runs only with `OCS_INTEGRATION=1`. `KILLNINE_RUNS` (default 200)
 //! sets the number of killed runs, `KILLNINE_SEED` replays a sequence of kills.
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ocsinventory-agent");
-const SERVER: &str = "http://127.0.0.1:18580/ocsinventory";
-const SERVER_DIR: &str = "/var/lib/ocsinv-agent-testsrv-hard";
+use support::agent::{deviceid, log_of};
+use support::ocs_server::{enabled, HARD};
 
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ocsa-kill-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+const BIN: &str = env!("CARGO_BIN_EXE_ocsinventory-agent");
 
 fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -177,14 +173,10 @@ fn daemon(dir: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Daemon
     Daemon(cmd.spawn().unwrap())
 }
 
-fn log_of(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("agent.log")).unwrap_or_default()
-}
-
 #[test]
 fn a_killed_daemon_takes_its_task_and_commands_along() {
     // Issue #13, defect 7: `kill -9` of the daemon left its task child running.
-    let dir = tmpdir("daemon");
+    let dir = support::tmpdir("ocsa-kill", "daemon");
     let before = sleepers();
     let env = [("OCSINVENTORY_AGENT_TEST_TASKS", "1")];
     let out = dir.join("out");
@@ -218,46 +210,6 @@ fn a_killed_daemon_takes_its_task_and_commands_along() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn enabled() -> bool {
-    let on = std::env::var("OCS_INTEGRATION").is_ok_and(|v| v == "1");
-    if !on {
-        println!("skipped: needs the real OCS server (make integration, OCS_INTEGRATION=1)");
-    }
-    on
-}
-
-fn db(sql: &str) -> String {
-    let out = Command::new("bash")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/t/ocs-server/db.sh"))
-        .args(["-N", "-e", sql])
-        .env("OCS_TESTSRV_DIR", SERVER_DIR)
-        .output()
-        .expect("the test server's database");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// Inventories the server recorded as transmitted for `deviceid` (its activity log).
-fn transmitted(deviceid: &str) -> usize {
-    std::fs::read_to_string(format!("{SERVER_DIR}/log/ocs/activity.log"))
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains(&format!(";{deviceid};")) && l.ends_with(";inventory;transmitted"))
-        .count()
-}
-
-fn deviceid(vardir: &Path) -> String {
-    std::fs::read_to_string(vardir.join("agent.state"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("deviceid=").map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// One run against the server; killed (what, after how long) unless `kill` is `None`.
 /// Returns whether it reported its inventory sent.
 fn one_run(vardir: &Path, kill: Option<(u64, Duration)>) -> bool {
@@ -266,7 +218,7 @@ fn one_run(vardir: &Path, kill: Option<(u64, Duration)>) -> bool {
         .arg(vardir)
         // Without the software list: a smaller inventory the server takes faster (the
         // kills are the point here, not the content).
-        .args(["-s", SERVER, "--force", "--no-category", "software"])
+        .args(["-s", &HARD.url(), "--force", "--no-category", "software"])
         .env_remove("http_proxy")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -325,13 +277,13 @@ fn killed_at_random_moments_against_the_real_server() {
         });
     println!("KILLNINE_SEED={seed} KILLNINE_RUNS={runs}");
     let mut random = Random(seed);
-    let v = tmpdir("server");
+    let v = support::tmpdir("ocsa-kill", "server");
     // A first run, unkilled: the machine exists on the server, and how long a run takes.
     let start = Instant::now();
     let mut reported = usize::from(one_run(&v, None));
     let full = start.elapsed();
     let id = deviceid(&v);
-    let landed_before = transmitted(&id) - reported;
+    let landed_before = HARD.activity(&id, "inventory;transmitted") - reported;
     let started = Instant::now();
     let mut killed = 0;
     for i in 0..runs {
@@ -353,8 +305,8 @@ fn killed_at_random_moments_against_the_real_server() {
     );
     reported += 1;
     let took = started.elapsed();
-    let landed = transmitted(&id) - landed_before;
-    let rows = db(&format!(
+    let landed = HARD.activity(&id, "inventory;transmitted") - landed_before;
+    let rows = HARD.db(&format!(
         "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
     ));
     println!(
@@ -375,10 +327,10 @@ fn killed_daemons_against_the_real_server() {
     if !enabled() {
         return;
     }
-    let dir = tmpdir("daemon-server");
+    let dir = support::tmpdir("ocsa-kill", "daemon-server");
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     for round in 0..10 {
-        let mut d = daemon(&dir, 62551, &["-s", SERVER, "--force"], &[]);
+        let mut d = daemon(&dir, 62551, &["-s", &HARD.url(), "--force"], &[]);
         let pid = d.pid();
         let until = Instant::now() + Duration::from_millis(300 + random.below(3000));
         let mut family = Vec::new();
@@ -410,7 +362,7 @@ fn killed_daemons_against_the_real_server() {
         "the server to finish the killed daemons' inventories",
         Duration::from_secs(120),
         || {
-            if db("SELECT COUNT(*) FROM locks") != "0" {
+            if HARD.db("SELECT COUNT(*) FROM locks") != "0" {
                 free_since = None;
             }
             free_since.get_or_insert_with(Instant::now).elapsed() >= Duration::from_secs(1)
@@ -423,14 +375,14 @@ fn killed_daemons_against_the_real_server() {
     // After all this, a daemon contacts the server normally (within one retry, 60 s
     // after a 403, should the server still have been busy).
     let before = log_of(&dir).len();
-    let mut d = daemon(&dir, 62551, &["-s", SERVER, "--force"], &[]);
+    let mut d = daemon(&dir, 62551, &["-s", &HARD.url(), "--force"], &[]);
     wait_for("a contact", Duration::from_secs(150), || {
         log_of(&dir)[before..].contains("inventory sent to")
     });
     d.kill9();
     let id = deviceid(&dir.join("var"));
     assert_eq!(
-        db(&format!(
+        HARD.db(&format!(
             "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
         )),
         "1"
