@@ -12,12 +12,13 @@ use std::io::{Read, Write};
 use md5::Digest;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use support::agent::log_of;
+use support::daemon::{wait_for, Daemon};
 use support::ocs_server::{enabled, DEPLOY};
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
@@ -328,15 +329,6 @@ fn evil_archive() -> Vec<u8> {
 }
 
 /// The first agent's daemon, serving its `shared/` on loopback.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
-        let _ = self.0.wait();
-    }
-}
-
 fn daemon(dir: &Path, port: u16) -> Daemon {
     let child = Command::new(env!("CARGO_BIN_EXE_ocsinventory-agent"))
         .args([
@@ -360,15 +352,9 @@ fn daemon(dir: &Path, port: u16) -> Daemon {
         .spawn()
         .unwrap();
     let d = Daemon(child);
-    let start = Instant::now();
-    while !std::fs::read_to_string(dir.join("daemon.log")).is_ok_and(|l| l.contains("listening on"))
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "daemon did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for("the daemon to start", Duration::from_secs(20), || {
+        std::fs::read_to_string(dir.join("daemon.log")).is_ok_and(|l| l.contains("listening on"))
+    });
     d
 }
 

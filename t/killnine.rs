@@ -12,21 +12,14 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::agent::{deviceid, log_of};
+use support::daemon::{wait_for, Daemon};
 use support::ocs_server::{enabled, HARD};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ocsinventory-agent");
-
-fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !check() {
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 /// A small pseudo-random sequence (xorshift), replayable from its seed.
 struct Random(u64);
@@ -129,30 +122,6 @@ fn sleepers() -> Vec<i32> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// A daemon under test, killed when dropped: a failed assertion does not leave it
-/// holding its port for the next test.
-struct Daemon(Child);
-
-impl Daemon {
-    fn pid(&self) -> i32 {
-        self.0.id() as i32
-    }
-
-    /// `kill -9`, and the exit collected.
-    fn kill9(&mut self) {
-        kill9(self.pid());
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            self.kill9();
-        }
-    }
 }
 
 fn daemon(dir: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Daemon {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod agent;
+pub mod daemon;
 pub mod fake_server;
 pub mod glpi_deploy_server;
 pub mod netns;
