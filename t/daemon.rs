@@ -2,17 +2,21 @@
 //! detaching mode), on loopback only, with temporary vardir, log and targets. HTTP is
 //! spoken by hand over `TcpStream` so that hostile requests can be sent byte for byte.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use support::agent::log_of;
+use support::daemon::wait_for;
+
 const BIN: &str = env!("CARGO_BIN_EXE_ocsinventory-agent");
 
 fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ocsa-daemon-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+    let d = support::tmpdir("ocsa-daemon", name);
     std::fs::create_dir_all(d.join("out")).unwrap();
     std::fs::create_dir_all(d.join("var")).unwrap();
     d
@@ -24,14 +28,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !check() {
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn signal(pid: u32, sig: &str) {
@@ -100,9 +96,8 @@ impl Daemon {
         }
         let child = cmd.spawn().unwrap();
         let d = Daemon { child, dir, port };
-        let log = d.dir.join("agent.log");
         wait_for("the daemon to listen", Duration::from_secs(20), || {
-            std::fs::read_to_string(&log).is_ok_and(|l| l.contains("listening on"))
+            d.log().contains("listening on")
         });
         d
     }
@@ -112,7 +107,7 @@ impl Daemon {
     }
 
     fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("agent.log")).unwrap_or_default()
+        log_of(&self.dir)
     }
 
     fn runs(&self) -> usize {
@@ -127,11 +122,7 @@ impl Daemon {
     }
 
     fn deviceid(&self) -> String {
-        std::fs::read_to_string(self.dir.join("var/agent.state"))
-            .unwrap()
-            .lines()
-            .find_map(|l| l.strip_prefix("deviceid=").map(str::to_string))
-            .unwrap()
+        support::agent::deviceid(&self.dir.join("var"))
     }
 
     fn wait_idle(&self) {
@@ -669,9 +660,8 @@ fn no_httpd_means_no_listener() {
         .arg(dir.join("agent.log"))
         .spawn()
         .unwrap();
-    let log = dir.join("agent.log");
     wait_for("start-up", Duration::from_secs(20), || {
-        std::fs::read_to_string(&log).is_ok_and(|l| l.contains("daemon started"))
+        log_of(&dir).contains("daemon started")
     });
     assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
     let _ = child.kill();
@@ -779,9 +769,8 @@ fn init_script_starts_reports_and_stops() {
     assert!(String::from_utf8_lossy(&status.stdout).contains("is running"));
     assert_eq!(get(port, "/status").0, 200);
     assert_eq!(run("reload").status.code(), Some(0));
-    let log = dir.join("agent.log");
     wait_for("the reload", Duration::from_secs(10), || {
-        std::fs::read_to_string(&log).is_ok_and(|l| l.contains("configuration reloaded"))
+        log_of(&dir).contains("configuration reloaded")
     });
     let pid: u32 = std::fs::read_to_string(&pidfile)
         .unwrap()

@@ -12,59 +12,20 @@ use std::io::{Read, Write};
 use md5::Digest;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const DIR: &str = "/var/lib/ocsinv-agent-testsrv-deploy";
-const HTTP: &str = "http://127.0.0.1:18380/ocsinventory";
-const ENV: &[(&str, &str)] = &[
-    ("OCS_TESTSRV_DIR", DIR),
-    ("OCS_HTTP_PORT", "18380"),
-    ("OCS_HTTPS_PORT", "18743"),
-    ("OCS_BADNAME_PORT", "18744"),
-];
-
-fn enabled() -> bool {
-    let on = std::env::var("OCS_INTEGRATION").is_ok_and(|v| v == "1");
-    if !on {
-        println!("skipped (set OCS_INTEGRATION=1; make integration starts the server)");
-    }
-    on
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn script(name: &str, args: &[&str]) -> Output {
-    let mut c = Command::new("bash");
-    c.arg(root().join("t/ocs-server").join(name)).args(args);
-    for (k, v) in ENV {
-        c.env(k, v);
-    }
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{name} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn sql(query: &str) -> String {
-    let out = script("db.sh", &["-N", "-B", "-e", query]);
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
+use support::agent::log_of;
+use support::daemon::{wait_for, Daemon};
+use support::ocs_server::{enabled, DEPLOY};
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
 /// A fresh vardir with its own DEVICEID (unique even within one second).
 fn agent_dir(name: &str) -> (PathBuf, String) {
-    let d = std::env::temp_dir().join(format!("ocsa-deploy-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+    let d = support::tmpdir("ocsa-deploy", name);
     std::fs::create_dir_all(d.join("var")).unwrap();
     let host = Command::new("hostname").output().unwrap();
     let host = String::from_utf8_lossy(&host.stdout)
@@ -86,10 +47,10 @@ fn agent_dir(name: &str) -> (PathBuf, String) {
 }
 
 fn agent(dir: &Path, extra: &[&str]) -> Output {
-    let ca = format!("{DIR}/ssl/ca.crt");
+    let (http, ca) = (DEPLOY.url(), DEPLOY.ca());
     let mut args = vec![
         "--server",
-        HTTP,
+        &http,
         "--ca-cert-file",
         &ca,
         "--deploy-frag-latency",
@@ -114,10 +75,6 @@ fn agent(dir: &Path, extra: &[&str]) -> Output {
     out
 }
 
-fn log_of(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("agent.log")).unwrap_or_default()
-}
-
 /// Registers the device (one inventory), so that packages can be affected to it.
 fn register(dir: &Path) {
     let out = agent(dir, &["--force", "--tasks", "Inventory"]);
@@ -125,7 +82,7 @@ fn register(dir: &Path) {
 }
 
 fn tvalue(deviceid: &str, pkg: &str) -> String {
-    sql(&format!(
+    DEPLOY.db(&format!(
         "SELECT d.TVALUE FROM devices d JOIN download_enable e ON e.ID=d.IVALUE \
          JOIN hardware h ON h.ID=d.HARDWARE_ID WHERE d.NAME='DOWNLOAD' \
          AND h.DEVICEID='{deviceid}' AND e.FILEID='{pkg}'"
@@ -138,7 +95,7 @@ fn pkg_id(n: u32) -> String {
 }
 
 fn access_log_count(pattern: &str) -> usize {
-    std::fs::read_to_string(format!("{DIR}/log/apache-access.log"))
+    std::fs::read_to_string(format!("{}/log/apache-access.log", DEPLOY.dir))
         .unwrap_or_default()
         .lines()
         .filter(|l| l.contains(pattern))
@@ -150,7 +107,7 @@ fn execute_store_and_launch_succeed_and_run_once() {
     if !enabled() {
         return;
     }
-    script("start.sh", &[]);
+    DEPLOY.start();
     let (d, id) = agent_dir("ok");
     register(&d);
     let out_dir = d.join("out");
@@ -161,17 +118,17 @@ fn execute_store_and_launch_succeed_and_run_once() {
         "cat README.txt >> {} && echo EXECUTE-RAN",
         exec_mark.display()
     );
-    script(
+    DEPLOY.script(
         "make-package.sh",
         &[&id, &p_exec, "EXECUTE", &cmd, "--frags", "3"],
     );
     let store = out_dir.join("store");
-    script(
+    DEPLOY.script(
         "make-package.sh",
         &[&id, &p_store, "STORE", store.to_str().unwrap()],
     );
     let launch_mark = out_dir.join("launched");
-    script(
+    DEPLOY.script(
         "make-package.sh",
         &[
             &id,
@@ -183,7 +140,7 @@ fn execute_store_and_launch_succeed_and_run_once() {
         ],
     );
     let zip_mark = out_dir.join("zip");
-    script(
+    DEPLOY.script(
         "make-package.sh",
         &[
             &id,
@@ -240,11 +197,11 @@ fn execute_store_and_launch_succeed_and_run_once() {
     assert!(d.join(format!("var/shared/{p_exec}/{p_exec}-3")).is_file());
 
     // Forced again by the server: the history does not stop it; not forced: it does.
-    script(
+    DEPLOY.script(
         "make-package.sh",
         &[&id, &p_exec, "EXECUTE", &cmd, "--frags", "3", "--force"],
     );
-    script("make-package.sh", &[&id, &p_launch, "LAUNCH", "exit 0"]);
+    DEPLOY.script("make-package.sh", &[&id, &p_launch, "LAUNCH", "exit 0"]);
     let out = agent(&d, &[]);
     assert!(out.status.success());
     let ran = std::fs::read_to_string(&exec_mark).unwrap();
@@ -258,7 +215,7 @@ fn execute_store_and_launch_succeed_and_run_once() {
     // The history travelled in that run's inventory (CONTENT/DOWNLOAD/HISTORY).
     for p in [&p_exec, &p_store, &p_launch, &p_zip] {
         assert_eq!(
-            sql(&format!(
+            DEPLOY.db(&format!(
                 "SELECT COUNT(*) FROM download_history dh JOIN hardware h ON h.ID=dh.HARDWARE_ID \
                  WHERE h.DEVICEID='{id}' AND dh.PKG_ID={p}"
             )),
@@ -274,13 +231,14 @@ fn bad_digest_info_archive_and_commands_are_reported_and_nothing_runs() {
     if !enabled() {
         return;
     }
-    script("start.sh", &[]);
+    DEPLOY.start();
+    let dir = DEPLOY.dir;
     let (d, id) = agent_dir("bad");
     register(&d);
     let mark = d.join("must-not-exist");
     let (p_digest, p_hang, p_fail) = (pkg_id(11), pkg_id(12), pkg_id(13));
     let (p_noinfo, p_absurd, p_evil) = (pkg_id(14), pkg_id(15), pkg_id(16));
-    script(
+    DEPLOY.script(
         "make-package.sh",
         &[
             &id,
@@ -291,29 +249,29 @@ fn bad_digest_info_archive_and_commands_are_reported_and_nothing_runs() {
             "0123456789abcdef0123456789abcdef",
         ],
     );
-    script("make-package.sh", &[&id, &p_hang, "EXECUTE", "sleep 600"]);
-    script(
+    DEPLOY.script("make-package.sh", &[&id, &p_hang, "EXECUTE", "sleep 600"]);
+    DEPLOY.script(
         "make-package.sh",
         &[&id, &p_fail, "EXECUTE", "echo failing; exit 7"],
     );
     let touch = format!("touch {}", mark.display());
     // no info file on the server
-    script("make-package.sh", &[&id, &p_noinfo, "EXECUTE", &touch]);
-    std::fs::remove_file(format!("{DIR}/download/{p_noinfo}/info")).unwrap();
+    DEPLOY.script("make-package.sh", &[&id, &p_noinfo, "EXECUTE", &touch]);
+    std::fs::remove_file(format!("{dir}/download/{p_noinfo}/info")).unwrap();
     // an absurd info file
-    script("make-package.sh", &[&id, &p_absurd, "EXECUTE", &touch]);
-    let info_path = format!("{DIR}/download/{p_absurd}/info");
+    DEPLOY.script("make-package.sh", &[&id, &p_absurd, "EXECUTE", &touch]);
+    let info_path = format!("{dir}/download/{p_absurd}/info");
     let info = std::fs::read_to_string(&info_path).unwrap();
     std::fs::write(&info_path, info.replace("FRAGS=\"1\"", "FRAGS=\"-3\"")).unwrap();
     // an archive that climbs out of its folder, with the right digest
-    script("make-package.sh", &[&id, &p_evil, "EXECUTE", &touch]);
+    DEPLOY.script("make-package.sh", &[&id, &p_evil, "EXECUTE", &touch]);
     let evil = evil_archive();
-    std::fs::write(format!("{DIR}/download/{p_evil}/{p_evil}-1"), &evil).unwrap();
+    std::fs::write(format!("{dir}/download/{p_evil}/{p_evil}-1"), &evil).unwrap();
     let md5: String = md5::Md5::digest(&evil)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let info_path = format!("{DIR}/download/{p_evil}/info");
+    let info_path = format!("{dir}/download/{p_evil}/info");
     let info = std::fs::read_to_string(&info_path).unwrap();
     let start = info.find("DIGEST=\"").unwrap() + 8;
     let end = start + info[start..].find('"').unwrap();
@@ -371,15 +329,6 @@ fn evil_archive() -> Vec<u8> {
 }
 
 /// The first agent's daemon, serving its `shared/` on loopback.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
-        let _ = self.0.wait();
-    }
-}
-
 fn daemon(dir: &Path, port: u16) -> Daemon {
     let child = Command::new(env!("CARGO_BIN_EXE_ocsinventory-agent"))
         .args([
@@ -403,15 +352,9 @@ fn daemon(dir: &Path, port: u16) -> Daemon {
         .spawn()
         .unwrap();
     let d = Daemon(child);
-    let start = Instant::now();
-    while !std::fs::read_to_string(dir.join("daemon.log")).is_ok_and(|l| l.contains("listening on"))
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "daemon did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for("the daemon to start", Duration::from_secs(20), || {
+        std::fs::read_to_string(dir.join("daemon.log")).is_ok_and(|l| l.contains("listening on"))
+    });
     d
 }
 
@@ -446,7 +389,7 @@ fn a_second_agent_gets_the_fragments_from_the_first_one_s_daemon() {
     if !enabled() {
         return;
     }
-    script("start.sh", &[]);
+    DEPLOY.start();
     let (a, id_a) = agent_dir("p2p-a");
     let (b, id_b) = agent_dir("p2p-b");
     let (c, id_c) = agent_dir("p2p-c");
@@ -460,7 +403,7 @@ fn a_second_agent_gets_the_fragments_from_the_first_one_s_daemon() {
         .collect();
     std::fs::write(&big, &data).unwrap();
     let cmd = "cmp payload.bin payload.bin && echo P2P-OK";
-    script(
+    DEPLOY.script(
         "make-package.sh",
         &[
             &id_a,
@@ -482,7 +425,7 @@ fn a_second_agent_gets_the_fragments_from_the_first_one_s_daemon() {
     let _da = daemon(&a, 62410);
 
     // B asks A's daemon first: the server sees the info request, no fragment request.
-    script(
+    DEPLOY.script(
         "make-package.sh",
         &[
             &id_b,
@@ -518,7 +461,7 @@ fn a_second_agent_gets_the_fragments_from_the_first_one_s_daemon() {
     // C meets a peer that lies: the digest fails, the peer is dropped, the server serves.
     let stop = Arc::new(AtomicBool::new(false));
     let lying = liar(62412, stop.clone());
-    script(
+    DEPLOY.script(
         "make-package.sh",
         &[
             &id_c,

@@ -8,17 +8,19 @@
 //! this block's own server instance (`make integration-packages` starts it:
 //! `OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-pkg`, HTTP on 18680).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-const SERVER: &str = "http://127.0.0.1:18680/ocsinventory";
-const SERVER_HTTPS: &str = "https://127.0.0.1:19043/ocsinventory";
-const INSTANCE: &str = "/var/lib/ocsinv-agent-testsrv-pkg";
+use std::path::PathBuf;
+use std::process::Command;
+
+use support::agent::perl_deviceid;
+use support::ocs_server::PKG;
+use support::text;
+
 const PERL_AGENT: &str = "/usr/bin/ocsinventory-agent";
 
 fn enabled() -> bool {
-    if std::env::var("OCS_INTEGRATION").map_or(true, |v| v != "1") {
-        println!("skipped: set OCS_INTEGRATION=1 (make integration-packages)");
+    if !support::ocs_server::enabled() {
         return false;
     }
     let perl = std::fs::read(PERL_AGENT).unwrap_or_default();
@@ -29,66 +31,27 @@ fn enabled() -> bool {
     true
 }
 
-/// One value from the instance's database.
-fn db(sql: &str) -> String {
-    let out = Command::new("bash")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("t/ocs-server/db.sh"))
-        .args(["-N", "-e", sql])
-        .env("OCS_TESTSRV_DIR", INSTANCE)
-        .output()
-        .expect("run db.sh");
-    assert!(
-        out.status.success(),
-        "db.sh {sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn perl_deviceid(server_dir: &Path) -> String {
-    let conf = std::fs::read_to_string(server_dir.join("ocsinv.conf"))
-        .expect("the Perl agent wrote ocsinv.conf");
-    conf.split("<DEVICEID>")
-        .nth(1)
-        .and_then(|s| s.split("</DEVICEID>").next())
-        .expect("a DEVICEID in ocsinv.conf")
-        .to_string()
-}
-
 #[test]
 fn perl_agent_then_ours_is_one_computer() {
     if enabled() {
-        drop_in(SERVER, "http", false);
+        drop_in(&PKG.url(), "http", false);
     }
 }
 
 #[test]
 fn over_https_with_the_perl_agents_ca() {
     if enabled() {
-        drop_in(SERVER_HTTPS, "https", true);
+        drop_in(&PKG.https_url(), "https", true);
     }
 }
 
 fn drop_in(server: &str, name: &str, ca: bool) {
-    let tmp = std::env::temp_dir().join(format!("ocsa-dropin-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
+    let tmp = support::tmpdir("ocsa-dropin", name);
     let vardir = tmp.join("var");
     let server_dir = vardir.join(server.replace('/', "_"));
     std::fs::create_dir_all(&server_dir).unwrap();
     if ca {
-        std::fs::copy(
-            format!("{INSTANCE}/ssl/ca.crt"),
-            server_dir.join("cacert.pem"),
-        )
-        .unwrap();
+        std::fs::copy(PKG.ca(), server_dir.join("cacert.pem")).unwrap();
     }
     let tag = format!("DROPIN{}{name}", std::process::id());
     let var = vardir.to_str().unwrap();
@@ -104,27 +67,27 @@ fn drop_in(server: &str, name: &str, ca: bool) {
         .output()
         .expect("run the Perl agent");
     eprintln!("perl agent:\n{}", text(&perl));
-    let id = perl_deviceid(&server_dir);
+    let id = perl_deviceid(&server_dir.join("ocsinv.conf"));
     let rows = || {
-        db(&format!(
+        PKG.db(&format!(
             "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
         ))
     };
     assert_eq!(rows(), "1", "the Perl agent's computer {id} is in hardware");
-    let hw_id = db(&format!("SELECT ID FROM hardware WHERE DEVICEID='{id}'"));
+    let hw_id = PKG.db(&format!("SELECT ID FROM hardware WHERE DEVICEID='{id}'"));
     let lastdate = || {
-        db(&format!(
+        PKG.db(&format!(
             "SELECT UNIX_TIMESTAMP(LASTDATE) FROM hardware WHERE ID={hw_id}"
         ))
     };
     let tag_of = || {
-        db(&format!(
+        PKG.db(&format!(
             "SELECT TAG FROM accountinfo WHERE HARDWARE_ID={hw_id}"
         ))
     };
     let before = lastdate();
     assert_eq!(tag_of(), tag);
-    let total = db("SELECT COUNT(*) FROM hardware");
+    let total = PKG.db("SELECT COUNT(*) FROM hardware");
     let perl_files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&server_dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -170,7 +133,7 @@ fn drop_in(server: &str, name: &str, ca: bool) {
 
     assert_eq!(rows(), "1", "still one row for {id}");
     assert_eq!(
-        db("SELECT COUNT(*) FROM hardware"),
+        PKG.db("SELECT COUNT(*) FROM hardware"),
         total,
         "no second computer"
     );

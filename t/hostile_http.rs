@@ -4,6 +4,8 @@
 //! Throughout each flood, `/status` from another address must answer within
 //! [`LATENCY`]; every flood is bounded in time and count.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::fd::FromRawFd;
@@ -12,6 +14,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use support::agent::log_of;
+use support::daemon::wait_for;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ocsinventory-agent");
 /// What `/status` may take while the daemon is under attack.
@@ -39,19 +44,10 @@ fn allowed(port: u16) -> Duration {
 }
 
 fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ocsa-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+    let d = support::tmpdir("ocsa-hostile", name);
     std::fs::create_dir_all(d.join("out")).unwrap();
     std::fs::create_dir_all(d.join("var")).unwrap();
     d
-}
-
-fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !check() {
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// A TCP connection to 127.0.0.1:`port` from the loopback address `from`.
@@ -190,7 +186,7 @@ impl Daemon {
     }
 
     fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("agent.log")).unwrap_or_default()
+        log_of(&self.dir)
     }
 
     fn pid(&self) -> u32 {

@@ -5,40 +5,12 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
+use support::agent::deviceid;
 use support::fake_server::{FakeServer, Reply};
-
-const A_HTTP: &str = "http://127.0.0.1:18080/ocsinventory";
-const A_HTTPS: &str = "https://127.0.0.1:18443/ocsinventory";
-const A_BADNAME: &str = "https://127.0.0.1:18444/ocsinventory";
-const B_HTTP: &str = "http://127.0.0.1:18090/ocsinventory";
-const A_DIR: &str = "/var/lib/ocsinv-agent-testsrv";
-const B_DIR: &str = "/var/lib/ocsinv-agent-testsrv-b";
-
-fn enabled() -> bool {
-    let on = std::env::var("OCS_INTEGRATION").is_ok_and(|v| v == "1");
-    if !on {
-        println!("skipped (set OCS_INTEGRATION=1 and start t/ocs-server/start.sh)");
-    }
-    on
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ca(instance: &str) -> String {
-    format!("{instance}/ssl/ca.crt")
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ocsa-it-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use support::ocs_server::{enabled, Instance, A, B};
 
 fn agent(vardir: &Path, args: &[&str]) -> Output {
     let out = support::agent::run(vardir, args);
@@ -48,46 +20,6 @@ fn agent(vardir: &Path, args: &[&str]) -> Output {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn script(instance: &str, name: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new("bash")
-        .arg(root().join("t/ocs-server").join(name))
-        .args(args)
-        .env("OCS_TESTSRV_DIR", instance)
-        .env(
-            "OCS_HTTP_PORT",
-            if instance == B_DIR { "18090" } else { "18080" },
-        )
-        .env(
-            "OCS_HTTPS_PORT",
-            if instance == B_DIR { "18453" } else { "18443" },
-        )
-        .env(
-            "OCS_BADNAME_PORT",
-            if instance == B_DIR { "18454" } else { "18444" },
-        )
-        .output()
-        .expect("run a test server script");
-    assert!(
-        out.status.success(),
-        "{name} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// One value from the server's database.
-fn db(instance: &str, sql: &str) -> String {
-    script(instance, "db.sh", &["-N", "-e", sql])
-}
-
-fn deviceid(vardir: &Path) -> String {
-    std::fs::read_to_string(vardir.join("agent.state"))
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("deviceid=").map(str::to_string))
-        .unwrap()
 }
 
 /// The inventory as this agent writes it, for the counts to compare with (in the OCS
@@ -113,21 +45,16 @@ fn field(xml: &str, section: &str, name: &str) -> String {
 }
 
 /// Checks the machine landed once, with the sections our XML holds.
-fn check_landed(instance: &str, id: &str, xml: &str) {
-    let rows = db(
-        instance,
-        &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"),
-    );
-    assert_eq!(rows, "1", "one hardware row for {id} in {instance}");
-    let name = db(
-        instance,
-        &format!("SELECT NAME FROM hardware WHERE DEVICEID='{id}'"),
-    );
+fn check_landed(instance: &Instance, id: &str, xml: &str) {
+    let rows = instance.db(&format!(
+        "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
+    ));
+    assert_eq!(rows, "1", "one hardware row for {id} in {}", instance.dir);
+    let name = instance.db(&format!("SELECT NAME FROM hardware WHERE DEVICEID='{id}'"));
     assert_eq!(name, field(xml, "HARDWARE", "NAME"));
-    let osname = db(
-        instance,
-        &format!("SELECT OSNAME FROM hardware WHERE DEVICEID='{id}'"),
-    );
+    let osname = instance.db(&format!(
+        "SELECT OSNAME FROM hardware WHERE DEVICEID='{id}'"
+    ));
     assert_eq!(osname, field(xml, "HARDWARE", "OSNAME"));
     for (section, table) in [
         ("CPUS", "cpus"),
@@ -137,11 +64,13 @@ fn check_landed(instance: &str, id: &str, xml: &str) {
         ("SOFTWARES", "software"),
     ] {
         let ours = xml.matches(&format!("<{section}>")).count().to_string();
-        let theirs = db(
-            instance,
-            &format!("SELECT COUNT(*) FROM {table} t JOIN hardware h ON h.ID=t.HARDWARE_ID WHERE h.DEVICEID='{id}'"),
+        let theirs = instance.db(&format!("SELECT COUNT(*) FROM {table} t JOIN hardware h ON h.ID=t.HARDWARE_ID WHERE h.DEVICEID='{id}'"),
         );
-        assert_eq!(theirs, ours, "{table} rows for {section} in {instance}");
+        assert_eq!(
+            theirs, ours,
+            "{table} rows for {section} in {}",
+            instance.dir
+        );
     }
 }
 
@@ -150,29 +79,33 @@ fn inventory_lands_over_http_and_https_on_two_servers_and_updates() {
     if !enabled() {
         return;
     }
-    let v = tmpdir("land");
-    let ca_a = ca(A_DIR);
-    let out = agent(&v, &["-s", A_HTTPS, "-s", B_HTTP, "--ca-cert-file", &ca_a]);
+    let a_http = A.url();
+    let a_https = A.https_url();
+    let b_http = B.url();
+    let v = support::tmpdir("ocsa-it", "land");
+    let ca_a = A.ca();
+    let out = agent(
+        &v,
+        &["-s", &a_https, "-s", &b_http, "--ca-cert-file", &ca_a],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let id = deviceid(&v);
     let xml = local_xml(&v);
-    check_landed(A_DIR, &id, &xml);
-    check_landed(B_DIR, &id, &xml);
-    let fidelity = db(
-        A_DIR,
-        &format!("SELECT FIDELITY FROM hardware WHERE DEVICEID='{id}'"),
-    );
+    check_landed(&A, &id, &xml);
+    check_landed(&B, &id, &xml);
+    let fidelity = A.db(&format!(
+        "SELECT FIDELITY FROM hardware WHERE DEVICEID='{id}'"
+    ));
 
     // a second run, over plain HTTP this time: the same row is updated
-    let out = agent(&v, &["-s", A_HTTP]);
+    let out = agent(&v, &["-s", &a_http]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = agent(&v, &["-s", A_HTTPS, "--ca-cert-file", &ca_a]);
+    let out = agent(&v, &["-s", &a_https, "--ca-cert-file", &ca_a]);
     assert!(out.status.success(), "{}", stderr(&out));
-    check_landed(A_DIR, &id, &xml);
-    let after = db(
-        A_DIR,
-        &format!("SELECT FIDELITY FROM hardware WHERE DEVICEID='{id}'"),
-    );
+    check_landed(&A, &id, &xml);
+    let after = A.db(&format!(
+        "SELECT FIDELITY FROM hardware WHERE DEVICEID='{id}'"
+    ));
     assert!(after.parse::<u32>().unwrap() > fidelity.parse::<u32>().unwrap());
     std::fs::remove_dir_all(&v).unwrap();
 }
@@ -182,17 +115,19 @@ fn wrong_ca_or_name_sends_nothing() {
     if !enabled() {
         return;
     }
-    let v = tmpdir("ca");
-    let other = format!("{A_DIR}/ssl/other-ca.crt");
-    let out = agent(&v, &["-s", A_HTTPS, "--ca-cert-file", &other]);
+    let a_https = A.https_url();
+    let a_badname = A.badname_url();
+    let v = support::tmpdir("ocsa-it", "ca");
+    let other = format!("{}/ssl/other-ca.crt", A.dir);
+    let out = agent(&v, &["-s", &a_https, "--ca-cert-file", &other]);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
-        err.contains(&format!("server {A_HTTPS}: TLS")) && err.contains("unknown CA"),
+        err.contains(&format!("server {a_https}: TLS")) && err.contains("unknown CA"),
         "{err}"
     );
-    let ca_a = ca(A_DIR);
-    let out = agent(&v, &["-s", A_BADNAME, "--ca-cert-file", &ca_a]);
+    let ca_a = A.ca();
+    let out = agent(&v, &["-s", &a_badname, "--ca-cert-file", &ca_a]);
     assert!(
         stderr(&out).contains("not valid for the name '127.0.0.1'"),
         "{}",
@@ -200,10 +135,9 @@ fn wrong_ca_or_name_sends_nothing() {
     );
     let id = deviceid(&v);
     assert_eq!(
-        db(
-            A_DIR,
-            &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")
-        ),
+        A.db(&format!(
+            "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
+        )),
         "0"
     );
     std::fs::remove_dir_all(&v).unwrap();
@@ -214,29 +148,29 @@ fn stopped_server_gets_the_kept_inventory_after_restart() {
     if !enabled() {
         return;
     }
-    let v = tmpdir("stopped");
-    script(B_DIR, "stop.sh", &["--apache-only"]);
-    let out = agent(&v, &["-s", B_HTTP]);
-    let restarted = script(B_DIR, "start.sh", &[]);
+    let b_http = B.url();
+    let v = support::tmpdir("ocsa-it", "stopped");
+    B.script("stop.sh", &["--apache-only"]);
+    let out = agent(&v, &["-s", &b_http]);
+    let restarted = B.start();
     let err = stderr(&out);
     assert!(!out.status.success());
     assert!(
-        err.contains(&format!("server {B_HTTP}: connection refused")),
+        err.contains(&format!("server {b_http}: connection refused")),
         "{err}"
     );
-    let dir = v.join(B_HTTP.replace('/', "_"));
+    let dir = v.join(b_http.replace('/', "_"));
     assert!(dir.join("pending.xml").exists());
     let id = deviceid(&v);
     assert_eq!(
-        db(
-            B_DIR,
-            &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")
-        ),
+        B.db(&format!(
+            "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
+        )),
         "0"
     );
     assert!(restarted.contains("READY"), "{restarted}");
 
-    let out = agent(&v, &["-s", B_HTTP]);
+    let out = agent(&v, &["-s", &b_http]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("kept inventory sent"),
@@ -244,7 +178,7 @@ fn stopped_server_gets_the_kept_inventory_after_restart() {
         stderr(&out)
     );
     assert!(!dir.join("pending.xml").exists());
-    check_landed(B_DIR, &id, &local_xml(&v));
+    check_landed(&B, &id, &local_xml(&v));
     std::fs::remove_dir_all(&v).unwrap();
 }
 
@@ -253,10 +187,11 @@ fn error_answers_keep_the_state_of_a_real_server() {
     if !enabled() {
         return;
     }
-    let v = tmpdir("keep");
-    let out = agent(&v, &["-s", A_HTTP]);
+    let a_http = A.url();
+    let v = support::tmpdir("ocsa-it", "keep");
+    let out = agent(&v, &["-s", &a_http]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let dir = v.join(A_HTTP.replace('/', "_"));
+    let dir = v.join(a_http.replace('/', "_"));
     let files = ["checksums", "accountinfo", "options/DOWNLOAD.xml"];
     let before: Vec<String> = files
         .iter()
@@ -267,7 +202,7 @@ fn error_answers_keep_the_state_of_a_real_server() {
     let fake = FakeServer::start(vec![Reply::Status(500), Reply::Raw(b"\x00\x01garbage")]);
     let proxy = format!("127.0.0.1:{}", fake.port); // no scheme: read as http://
     for expect in ["HTTP 500", "neither zlib, gzip nor XML"] {
-        let out = agent(&v, &["-s", A_HTTP, "--proxy", &proxy]);
+        let out = agent(&v, &["-s", &a_http, "--proxy", &proxy]);
         assert!(!out.status.success());
         assert!(stderr(&out).contains(expect), "{}", stderr(&out));
         let now: Vec<String> = files
@@ -279,20 +214,11 @@ fn error_answers_keep_the_state_of_a_real_server() {
     }
     let seen = fake.finish();
     assert!(
-        seen.requests[0].0.starts_with(&format!("POST {A_HTTP} ")),
+        seen.requests[0].0.starts_with(&format!("POST {a_http} ")),
         "{:?}",
         seen.requests[0]
     );
     std::fs::remove_dir_all(&v).unwrap();
-}
-
-/// PROLOGs the server logged for `id`.
-fn prologs(instance: &str, id: &str) -> usize {
-    std::fs::read_to_string(format!("{instance}/log/ocs/activity.log"))
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains(&format!(";{id};")) && l.ends_with(";prolog;accepted"))
-        .count()
 }
 
 #[test]
@@ -300,10 +226,11 @@ fn one_contact_per_run_whatever_the_tasks() {
     if !enabled() {
         return;
     }
-    let v = tmpdir("contact");
-    let dir = v.join(A_HTTP.replace('/', "_"));
+    let a_http = A.url();
+    let v = support::tmpdir("ocsa-it", "contact");
+    let dir = v.join(a_http.replace('/', "_"));
     // Without the inventory: the contact is still made and its reply kept for the tasks.
-    let out = agent(&v, &["-s", A_HTTP, "--no-task", "Inventory"]);
+    let out = agent(&v, &["-s", &a_http, "--no-task", "Inventory"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let id = deviceid(&v);
     assert!(
@@ -314,30 +241,28 @@ fn one_contact_per_run_whatever_the_tasks() {
         stderr(&out)
     );
     assert!(dir.join("options/DOWNLOAD.xml").is_file());
-    assert_eq!(prologs(A_DIR, &id), 1);
+    assert_eq!(A.activity(&id, "prolog;accepted"), 1);
     assert_eq!(
-        db(
-            A_DIR,
-            &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")
-        ),
+        A.db(&format!(
+            "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
+        )),
         "0",
         "no inventory was asked of the agent"
     );
     // Every task: still one PROLOG, and the inventory lands.
-    let out = agent(&v, &["-s", A_HTTP]);
+    let out = agent(&v, &["-s", &a_http]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(prologs(A_DIR, &id), 2);
+    assert_eq!(A.activity(&id, "prolog;accepted"), 2);
     assert_eq!(
-        db(
-            A_DIR,
-            &format!("SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'")
-        ),
+        A.db(&format!(
+            "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
+        )),
         "1"
     );
     // --lazy when not due: no contact, no task.
-    let out = agent(&v, &["-s", A_HTTP, "--lazy"]);
+    let out = agent(&v, &["-s", &a_http, "--lazy"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(prologs(A_DIR, &id), 2);
+    assert_eq!(A.activity(&id, "prolog;accepted"), 2);
     assert!(
         !stderr(&out).contains("starting task Inventory"),
         "{}",

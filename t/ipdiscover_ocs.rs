@@ -10,40 +10,14 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-const DIR: &str = "/var/lib/ocsinv-agent-testsrv-disc";
-const ENV: [(&str, &str); 5] = [
-    ("OCS_TESTSRV_DIR", DIR),
-    ("OCS_HTTP_PORT", "18180"),
-    ("OCS_HTTPS_PORT", "18543"),
-    ("OCS_BADNAME_PORT", "18544"),
-    ("OCS_IPD_PREFIX", "ocsdisc"),
-];
-const URL: &str = "http://127.0.0.1:18180/ocsinventory";
+use support::agent::deviceid;
+use support::ocs_server::{enabled, DISC};
+
 const NS_AGENT: &str = "ocsdisc-agent";
 const NS_PEER: &str = "ocsdisc-peer";
-
-fn script(name: &str, args: &[&str]) -> Output {
-    let o = Command::new("bash")
-        .arg(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("t/ocs-server")
-                .join(name),
-        )
-        .args(args)
-        .envs(ENV)
-        .output()
-        .expect("run a t/ocs-server script");
-    eprintln!(
-        "{name} {args:?}: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(o.status.success(), "{name} failed");
-    o
-}
 
 /// The agent inside the agent namespace.
 fn agent(vardir: &Path, args: &[&str]) -> Output {
@@ -59,14 +33,6 @@ fn agent(vardir: &Path, args: &[&str]) -> Output {
         .expect("run the agent");
     eprintln!("agent {args:?}:\n{}", String::from_utf8_lossy(&o.stderr));
     o
-}
-
-fn deviceid(vardir: &Path) -> String {
-    std::fs::read_to_string(vardir.join("agent.state"))
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("deviceid=").map(str::to_string))
-        .unwrap()
 }
 
 /// MAC of the peer interface holding `addr`.
@@ -98,41 +64,35 @@ struct Namespaces;
 
 impl Drop for Namespaces {
     fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("t/ocs-server/ipdiscover-netns.sh"))
-            .arg("down")
-            .envs(ENV)
-            .output();
+        let _ = DISC.command("ipdiscover-netns.sh").arg("down").output();
     }
 }
 
 #[test]
 fn ipdiscover_hosts_land_in_netmap() {
-    if std::env::var("OCS_INTEGRATION").ok().as_deref() != Some("1") {
-        println!("skipped (set OCS_INTEGRATION=1: make integration starts the OCS server)");
+    if !enabled() {
         return;
     }
-    script("start.sh", &[]);
-    script("ipdiscover-netns.sh", &["up"]);
+    DISC.start();
+    DISC.script("ipdiscover-netns.sh", &["up"]);
     let _ns = Namespaces;
-    let vardir: PathBuf = std::env::temp_dir().join(format!("ocsdisc-ipd-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&vardir);
-    std::fs::create_dir_all(&vardir).unwrap();
+    let url = DISC.url();
+    let vardir = support::tmpdir("ocsdisc", "ipd");
 
     // 1. Register (first inventory), then be forced as the network's IPDISCOVER agent.
-    let o = agent(&vardir, &["--server", URL, "--tasks", "Inventory"]);
+    let o = agent(&vardir, &["--server", &url, "--tasks", "Inventory"]);
     assert!(o.status.success());
     let id = deviceid(&vardir);
-    script(
+    DISC.script(
         "enable-ipdiscover.sh",
         &["--latency", "1", &id, "127.99.0.0"],
     );
 
     // 2. One run: the PROLOG reply carries the option, NetDiscovery scans the network
     //    it names, the Inventory task of the same run carries the hosts.
-    let o = agent(&vardir, &["--server", URL]);
+    let o = agent(&vardir, &["--server", &url]);
     assert!(o.status.success());
-    let server_dir = vardir.join(URL.replace('/', "_"));
+    let server_dir = vardir.join(url.replace('/', "_"));
     let option = std::fs::read_to_string(server_dir.join("options/IPDISCOVER.xml"))
         .expect("the server sent the IPDISCOVER option");
     assert!(option.contains("127.99.0.0"), "{option}");
@@ -153,15 +113,7 @@ fn ipdiscover_hosts_land_in_netmap() {
         "the agent's own address: {fragment}"
     );
 
-    let rows = script(
-        "db.sh",
-        &[
-            "-N",
-            "-e",
-            "SELECT IP, MAC, NAME FROM netmap WHERE NETID='127.99.0.0' ORDER BY IP",
-        ],
-    );
-    let rows = String::from_utf8_lossy(&rows.stdout).into_owned();
+    let rows = DISC.db("SELECT IP, MAC, NAME FROM netmap WHERE NETID='127.99.0.0' ORDER BY IP");
     // .2 is named in the agent namespace's /etc/hosts, .3 is not.
     assert!(
         rows.contains(&format!("127.99.0.2\t{mac2}\tocs-ipd-peer")),

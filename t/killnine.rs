@@ -8,29 +8,18 @@
 //! port 18580) and runs only with `OCS_INTEGRATION=1`. `KILLNINE_RUNS` (default 200)
 //! sets the number of killed runs, `KILLNINE_SEED` replays a sequence of kills.
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use support::agent::{deviceid, log_of};
+use support::daemon::{wait_for, Daemon};
+use support::ocs_server::{enabled, HARD};
+
 const BIN: &str = env!("CARGO_BIN_EXE_ocsinventory-agent");
-const SERVER: &str = "http://127.0.0.1:18580/ocsinventory";
-const SERVER_DIR: &str = "/var/lib/ocsinv-agent-testsrv-hard";
-
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ocsa-kill-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !check() {
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 /// A small pseudo-random sequence (xorshift), replayable from its seed.
 struct Random(u64);
@@ -135,30 +124,6 @@ fn sleepers() -> Vec<i32> {
         .unwrap_or_default()
 }
 
-/// A daemon under test, killed when dropped: a failed assertion does not leave it
-/// holding its port for the next test.
-struct Daemon(Child);
-
-impl Daemon {
-    fn pid(&self) -> i32 {
-        self.0.id() as i32
-    }
-
-    /// `kill -9`, and the exit collected.
-    fn kill9(&mut self) {
-        kill9(self.pid());
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            self.kill9();
-        }
-    }
-}
-
 fn daemon(dir: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Daemon {
     let mut cmd = Command::new(BIN);
     cmd.args(["--daemon", "--no-fork", "--httpd-ip", "127.0.0.1"])
@@ -177,14 +142,10 @@ fn daemon(dir: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Daemon
     Daemon(cmd.spawn().unwrap())
 }
 
-fn log_of(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("agent.log")).unwrap_or_default()
-}
-
 #[test]
 fn a_killed_daemon_takes_its_task_and_commands_along() {
     // Issue #13, defect 7: `kill -9` of the daemon left its task child running.
-    let dir = tmpdir("daemon");
+    let dir = support::tmpdir("ocsa-kill", "daemon");
     let before = sleepers();
     let env = [("OCSINVENTORY_AGENT_TEST_TASKS", "1")];
     let out = dir.join("out");
@@ -218,46 +179,6 @@ fn a_killed_daemon_takes_its_task_and_commands_along() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn enabled() -> bool {
-    let on = std::env::var("OCS_INTEGRATION").is_ok_and(|v| v == "1");
-    if !on {
-        println!("skipped: needs the real OCS server (make integration, OCS_INTEGRATION=1)");
-    }
-    on
-}
-
-fn db(sql: &str) -> String {
-    let out = Command::new("bash")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/t/ocs-server/db.sh"))
-        .args(["-N", "-e", sql])
-        .env("OCS_TESTSRV_DIR", SERVER_DIR)
-        .output()
-        .expect("the test server's database");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// Inventories the server recorded as transmitted for `deviceid` (its activity log).
-fn transmitted(deviceid: &str) -> usize {
-    std::fs::read_to_string(format!("{SERVER_DIR}/log/ocs/activity.log"))
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.contains(&format!(";{deviceid};")) && l.ends_with(";inventory;transmitted"))
-        .count()
-}
-
-fn deviceid(vardir: &Path) -> String {
-    std::fs::read_to_string(vardir.join("agent.state"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("deviceid=").map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// One run against the server; killed (what, after how long) unless `kill` is `None`.
 /// Returns whether it reported its inventory sent.
 fn one_run(vardir: &Path, kill: Option<(u64, Duration)>) -> bool {
@@ -266,7 +187,7 @@ fn one_run(vardir: &Path, kill: Option<(u64, Duration)>) -> bool {
         .arg(vardir)
         // Without the software list: a smaller inventory the server takes faster (the
         // kills are the point here, not the content).
-        .args(["-s", SERVER, "--force", "--no-category", "software"])
+        .args(["-s", &HARD.url(), "--force", "--no-category", "software"])
         .env_remove("http_proxy")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -325,13 +246,13 @@ fn killed_at_random_moments_against_the_real_server() {
         });
     println!("KILLNINE_SEED={seed} KILLNINE_RUNS={runs}");
     let mut random = Random(seed);
-    let v = tmpdir("server");
+    let v = support::tmpdir("ocsa-kill", "server");
     // A first run, unkilled: the machine exists on the server, and how long a run takes.
     let start = Instant::now();
     let mut reported = usize::from(one_run(&v, None));
     let full = start.elapsed();
     let id = deviceid(&v);
-    let landed_before = transmitted(&id) - reported;
+    let landed_before = HARD.activity(&id, "inventory;transmitted") - reported;
     let started = Instant::now();
     let mut killed = 0;
     for i in 0..runs {
@@ -353,8 +274,8 @@ fn killed_at_random_moments_against_the_real_server() {
     );
     reported += 1;
     let took = started.elapsed();
-    let landed = transmitted(&id) - landed_before;
-    let rows = db(&format!(
+    let landed = HARD.activity(&id, "inventory;transmitted") - landed_before;
+    let rows = HARD.db(&format!(
         "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
     ));
     println!(
@@ -375,10 +296,10 @@ fn killed_daemons_against_the_real_server() {
     if !enabled() {
         return;
     }
-    let dir = tmpdir("daemon-server");
+    let dir = support::tmpdir("ocsa-kill", "daemon-server");
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     for round in 0..10 {
-        let mut d = daemon(&dir, 62551, &["-s", SERVER, "--force"], &[]);
+        let mut d = daemon(&dir, 62551, &["-s", &HARD.url(), "--force"], &[]);
         let pid = d.pid();
         let until = Instant::now() + Duration::from_millis(300 + random.below(3000));
         let mut family = Vec::new();
@@ -410,7 +331,7 @@ fn killed_daemons_against_the_real_server() {
         "the server to finish the killed daemons' inventories",
         Duration::from_secs(120),
         || {
-            if db("SELECT COUNT(*) FROM locks") != "0" {
+            if HARD.db("SELECT COUNT(*) FROM locks") != "0" {
                 free_since = None;
             }
             free_since.get_or_insert_with(Instant::now).elapsed() >= Duration::from_secs(1)
@@ -423,14 +344,14 @@ fn killed_daemons_against_the_real_server() {
     // After all this, a daemon contacts the server normally (within one retry, 60 s
     // after a 403, should the server still have been busy).
     let before = log_of(&dir).len();
-    let mut d = daemon(&dir, 62551, &["-s", SERVER, "--force"], &[]);
+    let mut d = daemon(&dir, 62551, &["-s", &HARD.url(), "--force"], &[]);
     wait_for("a contact", Duration::from_secs(150), || {
         log_of(&dir)[before..].contains("inventory sent to")
     });
     d.kill9();
     let id = deviceid(&dir.join("var"));
     assert_eq!(
-        db(&format!(
+        HARD.db(&format!(
             "SELECT COUNT(*) FROM hardware WHERE DEVICEID='{id}'"
         )),
         "1"

@@ -11,68 +11,13 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-const DIR: &str = "/var/lib/ocsinv-agent-testsrv-dialect";
-const URL: &str = "http://127.0.0.1:18480/ocsinventory";
+use support::agent::{deviceid, perl_deviceid};
+use support::ocs_server::{enabled, DIALECT};
+
 const PERL_AGENT: &str = "/usr/bin/ocsinventory-agent";
-
-fn enabled() -> bool {
-    let on = std::env::var("OCS_INTEGRATION").is_ok_and(|v| v == "1");
-    if !on {
-        println!("skipped (set OCS_INTEGRATION=1, as root: `make integration`)");
-    }
-    on
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn script(name: &str, args: &[&str]) -> String {
-    let out = Command::new("bash")
-        .arg(root().join("t/ocs-server").join(name))
-        .args(args)
-        .env("OCS_TESTSRV_DIR", DIR)
-        .env("OCS_HTTP_PORT", "18480")
-        .env("OCS_HTTPS_PORT", "18843")
-        .env("OCS_BADNAME_PORT", "18844")
-        .output()
-        .expect("run a test server script");
-    assert!(
-        out.status.success(),
-        "{name} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn db(sql: &str) -> String {
-    script("db.sh", &["-N", "-e", sql])
-}
-
-/// Stops this test's server instance (its daemons, by the PIDs start.sh recorded).
-struct Server;
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(root().join("t/ocs-server/stop.sh"))
-            .env("OCS_TESTSRV_DIR", DIR)
-            .env("OCS_HTTP_PORT", "18480")
-            .env("OCS_HTTPS_PORT", "18843")
-            .env("OCS_BADNAME_PORT", "18844")
-            .output();
-    }
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ocsa-dialect-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// Runs Debian's Perl agent against the server with its own state directory, never
 /// its packaged configuration's local mode; returns its DEVICEID.
@@ -80,7 +25,7 @@ fn perl_agent(basevardir: &Path) -> String {
     let out = Command::new(PERL_AGENT)
         .arg("--nolocal")
         .arg("--force")
-        .arg(format!("--server={URL}"))
+        .arg(format!("--server={}", DIALECT.url()))
         .arg(format!("--basevardir={}", basevardir.display()))
         .arg(format!("--logfile={}", basevardir.join("log").display()))
         .env_remove("http_proxy")
@@ -92,41 +37,36 @@ fn perl_agent(basevardir: &Path) -> String {
         "Perl agent: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let conf = basevardir.join(URL.replace('/', "_")).join("ocsinv.conf");
-    let text = std::fs::read_to_string(&conf).unwrap_or_else(|e| panic!("{}: {e}", conf.display()));
-    text.split("<DEVICEID>")
-        .nth(1)
-        .and_then(|s| s.split("</DEVICEID>").next())
-        .expect("DEVICEID in the Perl agent's ocsinv.conf")
-        .to_string()
+    perl_deviceid(
+        &basevardir
+            .join(DIALECT.url().replace('/', "_"))
+            .join("ocsinv.conf"),
+    )
 }
 
 fn our_agent(vardir: &Path) -> String {
-    let out = support::agent::run(vardir, &["-s", URL, "--force"]);
+    let out = support::agent::run(vardir, &["-s", &DIALECT.url(), "--force"]);
     assert!(
         out.status.success(),
         "our agent: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    std::fs::read_to_string(vardir.join("agent.state"))
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("deviceid=").map(str::to_string))
-        .unwrap()
+    deviceid(vardir)
 }
 
 /// Per column: (rows where it is filled, one example value).
 type Filled = BTreeMap<String, (u64, String)>;
 
 fn columns(table: &str) -> Vec<String> {
-    db(&format!(
-        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='ocsweb' \
-         AND TABLE_NAME='{table}' ORDER BY ORDINAL_POSITION"
-    ))
-    .lines()
-    .map(str::to_string)
-    .filter(|c| c != "ID" && c != "HARDWARE_ID")
-    .collect()
+    DIALECT
+        .db(&format!(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='ocsweb' \
+             AND TABLE_NAME='{table}' ORDER BY ORDINAL_POSITION"
+        ))
+        .lines()
+        .map(str::to_string)
+        .filter(|c| c != "ID" && c != "HARDWARE_ID")
+        .collect()
 }
 
 /// Which columns of `table` are filled for `deviceid`: not NULL, not empty, not a zero
@@ -138,7 +78,10 @@ fn filled(table: &str, deviceid: &str) -> (u64, Filled) {
     } else {
         format!("{table} t JOIN hardware h ON h.ID=t.HARDWARE_ID WHERE h.DEVICEID='{deviceid}'")
     };
-    let rows: u64 = db(&format!("SELECT COUNT(*) FROM {from}")).parse().unwrap();
+    let rows: u64 = DIALECT
+        .db(&format!("SELECT COUNT(*) FROM {from}"))
+        .parse()
+        .unwrap();
     let mut out = Filled::new();
     if rows == 0 || cols.is_empty() {
         return (rows, out);
@@ -159,7 +102,7 @@ fn filled(table: &str, deviceid: &str) -> (u64, Filled) {
             )
         })
         .collect();
-    let line = db(&format!("SELECT {} FROM {from}", exprs.join(", ")));
+    let line = DIALECT.db(&format!("SELECT {} FROM {from}", exprs.join(", ")));
     let values: Vec<&str> = line.split('\t').collect();
     for (i, c) in cols.iter().enumerate() {
         let n = values.get(2 * i).and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -171,11 +114,12 @@ fn filled(table: &str, deviceid: &str) -> (u64, Filled) {
 
 /// Tables of the device data (every table with a HARDWARE_ID column, and hardware).
 fn device_tables() -> Vec<String> {
-    let mut t: Vec<String> = db("SELECT TABLE_NAME FROM information_schema.COLUMNS WHERE \
-         TABLE_SCHEMA='ocsweb' AND COLUMN_NAME='HARDWARE_ID' ORDER BY TABLE_NAME")
-    .lines()
-    .map(str::to_string)
-    .collect();
+    let mut t: Vec<String> = DIALECT
+        .db("SELECT TABLE_NAME FROM information_schema.COLUMNS WHERE \
+             TABLE_SCHEMA='ocsweb' AND COLUMN_NAME='HARDWARE_ID' ORDER BY TABLE_NAME")
+        .lines()
+        .map(str::to_string)
+        .collect();
     t.insert(0, "hardware".to_string());
     t
 }
@@ -189,12 +133,12 @@ fn every_column_the_perl_agent_fills_is_filled() {
         Path::new(PERL_AGENT).exists(),
         "{PERL_AGENT} is missing: apt-get install ocsinventory-agent (.ci/run does)"
     );
-    let ready = script("start.sh", &[]);
+    let ready = DIALECT.start();
     assert!(ready.contains("READY"), "{ready}");
-    let _server = Server;
+    let _server = DIALECT.stop_on_drop();
 
-    let perl_dir = tmpdir("perl");
-    let ours_dir = tmpdir("ours");
+    let perl_dir = support::tmpdir("ocsa-dialect", "perl");
+    let ours_dir = support::tmpdir("ocsa-dialect", "ours");
     let perl = perl_agent(&perl_dir);
     let ours = our_agent(&ours_dir);
     assert_ne!(perl, ours);
@@ -227,7 +171,9 @@ fn every_column_the_perl_agent_fills_is_filled() {
     }
     println!("{}", report.join("\n"));
 
-    let hw = |id: &str, col: &str| db(&format!("SELECT {col} FROM hardware WHERE DEVICEID='{id}'"));
+    let hw = |id: &str, col: &str| {
+        DIALECT.db(&format!("SELECT {col} FROM hardware WHERE DEVICEID='{id}'"))
+    };
     for col in ["OSNAME", "OSVERSION"] {
         assert_eq!(hw(&ours, col), hw(&perl, col), "hardware.{col}");
     }
@@ -236,22 +182,22 @@ fn every_column_the_perl_agent_fills_is_filled() {
         !ip.is_empty() && !ip.starts_with("127.") && ip != "::1",
         "hardware.IPADDR {ip}"
     );
-    let blank = db(&format!(
+    let blank = DIALECT.db(&format!(
         "SELECT COUNT(*) FROM networks n JOIN hardware h ON h.ID=n.HARDWARE_ID WHERE \
          h.DEVICEID='{ours}' AND IFNULL(n.IPADDRESS,'')='' AND IFNULL(n.MACADDR,'')='' \
          AND IFNULL(n.DESCRIPTION,'')=''"
     ));
     assert_eq!(blank, "0", "blank networks rows");
-    let loopback = db(&format!(
+    let loopback = DIALECT.db(&format!(
         "SELECT COUNT(*) FROM networks n JOIN hardware h ON h.ID=n.HARDWARE_ID WHERE \
          h.DEVICEID='{ours}' AND (n.IPADDRESS LIKE '127.%' OR n.IPADDRESS='::1')"
     ));
     assert_eq!(loopback, "0", "loopback networks rows");
-    let bad_dates = db(&format!(
+    let bad_dates = DIALECT.db(&format!(
         "SELECT COUNT(*) FROM software s JOIN hardware h ON h.ID=s.HARDWARE_ID WHERE \
          h.DEVICEID='{ours}' AND (s.INSTALLDATE IS NULL OR s.INSTALLDATE < '1980-01-01')"
     ));
-    let softwares = db(&format!(
+    let softwares = DIALECT.db(&format!(
         "SELECT COUNT(*) FROM software s JOIN hardware h ON h.ID=s.HARDWARE_ID WHERE \
          h.DEVICEID='{ours}'"
     ));

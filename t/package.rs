@@ -17,12 +17,15 @@
 //! Each step prints its time. Without `OCS_INTEGRATION=1` the test says so and is
 //! skipped; with it, a missing .deb, tool or server is a failure.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const SERVER: &str = "http://127.0.0.1:18680/ocsinventory";
-const SERVER_DIR: &str = "http:__127.0.0.1:18680_ocsinventory";
+use support::agent::perl_deviceid;
+use support::ocs_server::PKG;
+
 const TAG: &str = "PKGTEST";
 
 fn root_dir() -> PathBuf {
@@ -49,8 +52,7 @@ fn deb() -> Option<PathBuf> {
 }
 
 fn enabled() -> Option<PathBuf> {
-    if std::env::var("OCS_INTEGRATION").map_or(true, |v| v != "1") {
-        println!("skipped: set OCS_INTEGRATION=1 (make integration-packages)");
+    if !support::ocs_server::enabled() {
         return None;
     }
     assert!(
@@ -231,7 +233,7 @@ fn check_purged(root: &Root) {
 
 fn server_up() -> bool {
     std::net::TcpStream::connect_timeout(
-        &"127.0.0.1:18680".parse().unwrap(),
+        &(std::net::Ipv4Addr::LOCALHOST, PKG.http).into(),
         std::time::Duration::from_secs(2),
     )
     .is_ok()
@@ -242,6 +244,7 @@ fn deb_installs_runs_upgrades_the_perl_agent_and_purges_clean() {
     let Some(deb) = enabled() else {
         return;
     };
+    let server = PKG.url();
     let all = Instant::now();
     let t = Instant::now();
     let root = Root::build();
@@ -288,13 +291,13 @@ fn deb_installs_runs_upgrades_the_perl_agent_and_purges_clean() {
     root.must(&format!(
         "printf '%s\\n' \
          'ocsinventory-agent ocsinventory-agent/method select http' \
-         'ocsinventory-agent ocsinventory-agent/server string {SERVER}' \
+         'ocsinventory-agent ocsinventory-agent/server string {server}' \
          'ocsinventory-agent ocsinventory-agent/tag string {TAG}' | debconf-set-selections"
     ));
     root.must("apt-get install -y -q --no-install-recommends ocsinventory-agent");
     let perl_cfg = std::fs::read_to_string(root.path("/etc/ocsinventory/ocsinventory-agent.cfg"))
         .expect("the Perl agent's configuration");
-    assert!(perl_cfg.contains(&format!("server={SERVER}")), "{perl_cfg}");
+    assert!(perl_cfg.contains(&format!("server={server}")), "{perl_cfg}");
     assert!(root.exists("/etc/cron.daily/ocsinventory-agent"));
     step("6a Debian's Perl agent installed, debconf preseeded", t);
     let t = Instant::now();
@@ -303,16 +306,10 @@ fn deb_installs_runs_upgrades_the_perl_agent_and_purges_clean() {
         "no OCS server on 127.0.0.1:18680: make integration-packages starts it"
     );
     root.must("ocsinventory-agent --force >/dev/null 2>&1 || true");
-    let conf = root.path(&format!(
-        "/var/lib/ocsinventory-agent/{SERVER_DIR}/ocsinv.conf"
-    ));
-    let text = std::fs::read_to_string(&conf).expect("the Perl agent's ocsinv.conf");
-    let perl_id = text
-        .split("<DEVICEID>")
-        .nth(1)
-        .and_then(|s| s.split("</DEVICEID>").next())
-        .expect("a DEVICEID")
-        .to_string();
+    let perl_id = perl_deviceid(&root.path(&format!(
+        "/var/lib/ocsinventory-agent/{}/ocsinv.conf",
+        server.replace('/', "_")
+    )));
     step("6b the Perl agent ran against the server", t);
     let t = Instant::now();
     root.must("apt-get install -y -q /tmp/agent.deb");
@@ -346,7 +343,7 @@ fn deb_installs_runs_upgrades_the_perl_agent_and_purges_clean() {
         1,
         "one warning names the migrated file: {log}"
     );
-    assert!(log.contains(&format!("server {SERVER}")), "{log}");
+    assert!(log.contains(&format!("server {server}")), "{log}");
     let state =
         std::fs::read_to_string(root.path("/var/lib/ocsinventory-agent/agent.state")).unwrap();
     assert!(

@@ -11,48 +11,15 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
+use support::agent::deviceid;
+use support::ocs_server::{enabled_by, SNMP};
 use support::snmpd::{Agent, Snmpd};
 
-const DIR: &str = "/var/lib/ocsinv-agent-testsrv-snmp";
-const HTTPS: &str = "https://127.0.0.1:18643/ocsinventory";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn script(name: &str, args: &[&str]) -> String {
-    let out = Command::new("bash")
-        .arg(root().join("t/ocs-server").join(name))
-        .args(args)
-        .env("OCS_TESTSRV_DIR", DIR)
-        .env("OCS_HTTP_PORT", "18280")
-        .env("OCS_HTTPS_PORT", "18643")
-        .env("OCS_BADNAME_PORT", "18644")
-        .output()
-        .expect("run a test server script");
-    assert!(
-        out.status.success(),
-        "{name} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn deviceid(vardir: &Path) -> String {
-    std::fs::read_to_string(vardir.join("agent.state"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("deviceid=").map(str::to_string))
-        .expect("a DEVICEID after the first run")
-}
-
 fn run(vardir: &Path, extra: &[&str]) -> String {
-    let ca = format!("{DIR}/ssl/ca.crt");
-    let mut args = vec!["--server", HTTPS, "--ca-cert-file", &ca, "--force"];
+    let (https, ca) = (SNMP.https_url(), SNMP.ca());
+    let mut args = vec!["--server", &https, "--ca-cert-file", &ca, "--force"];
     args.extend_from_slice(extra);
     let out = support::agent::run(vardir, &args);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -63,13 +30,10 @@ fn run(vardir: &Path, extra: &[&str]) -> String {
 
 #[test]
 fn devices_land_in_the_snmp_tables() {
-    if !std::env::var("SNMP_OCS").is_ok_and(|v| v == "1") {
-        println!(
-            "skipped (set SNMP_OCS=1 and start the snmp test server, as make integration does)"
-        );
+    if !enabled_by("SNMP_OCS") {
         return;
     }
-    script("start.sh", &[]);
+    SNMP.start();
     let _dev = Snmpd::start(&Agent {
         addr: "127.0.2.7",
         community: "ocssnmp",
@@ -78,23 +42,15 @@ fn devices_land_in_the_snmp_tables() {
         descr: None,
         extra: "",
     });
-    let var = std::env::temp_dir().join(format!("snmp-ocs-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&var);
-    std::fs::create_dir_all(&var).unwrap();
+    let var = support::tmpdir("snmp", "ocs");
     // 1. The device is known to the server.
     run(&var, &["--tasks", "Inventory"]);
     let id = deviceid(&var);
     // 2. SNMP on for it, then a contact that stores the option…
-    script("enable-snmp.sh", &[&id, "127.0.2.7/32", "ocssnmp"]);
-    script(
-        "db.sh",
-        &[
-            "-e",
-            "DELETE FROM snmp_ocstest WHERE SYSNAME='ocs-snmp-device'",
-        ],
-    );
+    SNMP.script("enable-snmp.sh", &[&id, "127.0.2.7/32", "ocssnmp"]);
+    SNMP.db("DELETE FROM snmp_ocstest WHERE SYSNAME='ocs-snmp-device'");
     run(&var, &["--tasks", "Inventory"]);
-    let dir = ocsinventory_agent::agent::target::server_dir(&var, HTTPS);
+    let dir = ocsinventory_agent::agent::target::server_dir(&var, &SNMP.https_url());
     assert!(
         dir.join("options/SNMP.xml").is_file(),
         "the server sent no SNMP option"
@@ -102,14 +58,9 @@ fn devices_land_in_the_snmp_tables() {
     // 3. …and one that scans and sends.
     let log = run(&var, &["--tasks", "SNMP"]);
     assert!(log.contains("OCS SNMP: 1 devices sent"), "{log}");
-    let row = script(
-        "db.sh",
-        &[
-            "-N",
-            "-e",
-            "SELECT SYSNAME, SYSDESCR, SYSOBJECTID, SYSLOCATION, SYSCONTACT, IFDESCR \
-             FROM snmp_ocstest WHERE SYSNAME='ocs-snmp-device'",
-        ],
+    let row = SNMP.db(
+        "SELECT SYSNAME, SYSDESCR, SYSOBJECTID, SYSLOCATION, SYSCONTACT, IFDESCR \
+         FROM snmp_ocstest WHERE SYSNAME='ocs-snmp-device'",
     );
     println!("snmp_ocstest: {row}");
     let cols: Vec<&str> = row.split('\t').collect();
@@ -119,6 +70,6 @@ fn devices_land_in_the_snmp_tables() {
     assert_eq!(cols.get(3), Some(&"OCS test lab"), "{row}");
     assert_eq!(cols.get(4), Some(&"ocs-test@example.invalid"), "{row}");
     assert!(cols.get(5).is_some_and(|i| i.contains("lo")), "{row}");
-    script("enable-snmp.sh", &["--off", &id]);
+    SNMP.script("enable-snmp.sh", &["--off", &id]);
     let _ = std::fs::remove_dir_all(&var);
 }

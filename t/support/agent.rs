@@ -1,5 +1,6 @@
 //! Runs the agent binary the way the server tests need it: a private state directory,
-//! and no proxy from the environment (tests talk to loopback servers only).
+//! and no proxy from the environment (tests talk to loopback servers only); and reads
+//! back what an agent left in its state directory.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -17,4 +18,30 @@ pub fn run(vardir: &Path, args: &[&str]) -> Output {
         .env_remove("ALL_PROXY")
         .output()
         .expect("run the agent")
+}
+
+/// The DEVICEID in `<vardir>/agent.state`; a panic that says what is missing otherwise.
+pub fn deviceid(vardir: &Path) -> String {
+    let file = vardir.join("agent.state");
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("{}: {e} (no DEVICEID yet)", file.display()));
+    text.lines()
+        .find_map(|l| l.strip_prefix("deviceid=").map(str::to_string))
+        .unwrap_or_else(|| panic!("{}: no deviceid= line: {text:?}", file.display()))
+}
+
+/// The DEVICEID in the Perl agent's `ocsinv.conf` (`<DEVICEID>…</DEVICEID>`).
+pub fn perl_deviceid(ocsinv_conf: &Path) -> String {
+    let text = std::fs::read_to_string(ocsinv_conf)
+        .unwrap_or_else(|e| panic!("the Perl agent's {}: {e}", ocsinv_conf.display()));
+    text.split("<DEVICEID>")
+        .nth(1)
+        .and_then(|s| s.split("</DEVICEID>").next())
+        .unwrap_or_else(|| panic!("no DEVICEID in {}: {text:?}", ocsinv_conf.display()))
+        .to_string()
+}
+
+/// `<dir>/agent.log`, where the tests point `--logfile`; empty while there is none.
+pub fn log_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("agent.log")).unwrap_or_default()
 }
