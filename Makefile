@@ -160,9 +160,11 @@ TESTSRV_PKG = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-pkg OCS_HTTP_PORT=18
 
 .PHONY: deb rpm package-tools integration-packages
 
+# --debug: they build in 60 % of the time (1m02 against 1m41 for cargo-deb) and make the
+# same packages as fast (the compression is C code either way).
 package-tools:
-	command -v cargo-deb >/dev/null || $(CARGO) install --locked cargo-deb
-	command -v cargo-generate-rpm >/dev/null || $(CARGO) install --locked cargo-generate-rpm
+	command -v cargo-deb >/dev/null || $(CARGO) install --locked --debug cargo-deb
+	command -v cargo-generate-rpm >/dev/null || $(CARGO) install --locked --debug cargo-generate-rpm
 
 deb: build
 	@want=$$(sh pkg/debian/recommends.sh) && \
