@@ -3,6 +3,9 @@
 //! the same agents:
 //! - Debian's `snmpd` on 127.0.2.1 (v2c, and a v3 authPriv SHA/AES user): INFO and every
 //!   PORT must be equal, except what changes between two reads (uptime, traffic counters);
+//! - two printers on a real snmpd made to answer the Printer-MIB (`override`: an HP
+//!   colour laser, a Kyocera with its own page counters): every supply and page counter
+//!   must be equal;
 //! - recordings of ten real devices served by snmpsim (`t/snmpsim/serve.sh`, its
 //!   state in `$SNMPSIM_DIR`, default /var/lib/snmpsim-test-snmp) on 127.0.2.2:1161:
 //!   INFO, every PORT's name/description/type/MAC/speed/alias and the numbers of
@@ -134,6 +137,12 @@ fn full_fields(dev: &Node, skip: &[&str]) -> BTreeMap<String, String> {
                 c.text.clone()
             };
             out.insert(format!("INFO.{}", c.name), v);
+        }
+    }
+    // Printers: one field per supply and per counter.
+    for part in ["CARTRIDGES", "PAGECOUNTERS"] {
+        for c in dev.child(part).iter().flat_map(|p| p.children.iter()) {
+            out.insert(format!("{part}.{}", c.name), c.text.clone());
         }
     }
     for p in dev
@@ -294,6 +303,163 @@ impl Drop for Snmpsim {
             .env("SNMPSIM_DIR", &self.dir)
             .output();
     }
+}
+
+/// One Printer-MIB supply: (class, type, description, unit, max capacity, level).
+type Supply = (i64, i64, &'static str, i64, i64, i64);
+
+/// snmpd.conf lines making a real snmpd answer as a printer: its sysObjectID, serial,
+/// supplies (prtMarkerSuppliesTable), colorants and any other `(OID, type, value)`.
+fn printer_conf(
+    object_id: &str,
+    serial: &str,
+    supplies: &[Supply],
+    colorants: &[&str],
+    more: &[(&str, &str, &str)],
+) -> String {
+    let mut c = format!(
+        "override .1.3.6.1.2.1.1.2.0 object_id {object_id}\n\
+         override .1.3.6.1.2.1.43.5.1.1.17.1 octet_str \"{serial}\"\n"
+    );
+    let supply = ".1.3.6.1.2.1.43.11.1.1";
+    for (i, (class, kind, descr, unit, max, level)) in supplies.iter().enumerate() {
+        let n = i + 1;
+        for (column, value) in [(3, *class), (5, *kind), (7, *unit), (8, *max), (9, *level)] {
+            c.push_str(&format!(
+                "override {supply}.{column}.1.{n} integer {value}\n"
+            ));
+        }
+        c.push_str(&format!(
+            "override {supply}.6.1.{n} octet_str \"{descr}\"\n"
+        ));
+    }
+    for (i, name) in colorants.iter().enumerate() {
+        c.push_str(&format!(
+            "override .1.3.6.1.2.1.43.12.1.1.4.1.{} octet_str \"{name}\"\n",
+            i + 1
+        ));
+    }
+    for (oid, kind, value) in more {
+        c.push_str(&format!("override {oid} {kind} {value}\n"));
+    }
+    c
+}
+
+#[test]
+fn printer_supplies_and_counters_equal_the_reference() {
+    // No recording of a printer is at hand (snmpsim-data has none, the walks' Ricoh has
+    // no supplies): a real snmpd is made to answer the Printer-MIB (`override`), and
+    // both agents read it. Supplies in percent (unit 19) and in their own unit, the
+    // special levels (-2 unknown, -3 "some left"), colour toners through the colorant
+    // table, waste toner, drum, kits, staples; the generic page counter and Kyocera's.
+    if !enabled() {
+        return;
+    }
+    need(FUSION, "fusioninventory-agent-task-network");
+    let hp = printer_conf(
+        ".1.3.6.1.4.1.11.2.3.9.1",
+        "CNB8K1234X",
+        &[
+            (1, 3, "Black Cartridge HP CF410X", 19, 100, 64),
+            (2, 3, "Cyan Cartridge HP CF411X", 19, 100, 23),
+            (3, 3, "Magenta Cartridge HP CF413X", 19, 100, -3),
+            (4, 3, "Yellow Cartridge HP CF412X", 19, 5000, 4100),
+            (0, 4, "Toner Collection Unit HP B5L37A", 19, 100, 10),
+            (0, 9, "Imaging Drum", 7, 60000, 30000),
+        ],
+        &["black", "cyan", "magenta", "yellow"],
+        &[(".1.3.6.1.2.1.43.10.2.1.4.1.1", "counter", "48213")],
+    );
+    let kyocera = printer_conf(
+        ".1.3.6.1.4.1.1347.41",
+        "VCF7912345",
+        &[
+            (1, 3, "TK-3190", 13, 25000, 7500),
+            (0, 4, "Waste Toner Box", 19, -2, -3),
+            (0, 15, "Fuser Kit", 19, 100, -2),
+            (0, 18, "Maintenance Kit MK-3170", 7, 500000, 125000),
+            (0, 32, "Staples", 19, 100, 0),
+        ],
+        &["black"],
+        &[
+            (".1.3.6.1.2.1.43.10.2.1.4.1.1", "counter", "99000"),
+            (".1.3.6.1.4.1.1347.42.10.1.1.12.1.1", "integer", "101234"),
+            (".1.3.6.1.4.1.1347.42.2.2.1.1.3.1.1", "integer", "80000"),
+            (".1.3.6.1.4.1.1347.42.2.1.1.1.8.1.1", "integer", "21234"),
+            (".1.3.6.1.4.1.1347.46.10.1.1.5.3", "integer", "5555"),
+            (".1.3.6.1.4.1.1347.42.3.1.1.1.1.1", "integer", "100000"),
+        ],
+    );
+    let var = tmpdir("printers");
+    let moving = [
+        "UPTIME",
+        "IFINOCTETS",
+        "IFOUTOCTETS",
+        "IFINERRORS",
+        "IFOUTERRORS",
+    ];
+    for (addr, name, descr, conf) in [
+        (
+            "127.0.2.4",
+            "hp-printer",
+            "HP Color LaserJet MFP M477fdw",
+            &hp,
+        ),
+        (
+            "127.0.2.5",
+            "kyocera-printer",
+            "KYOCERA Document Solutions Printing System",
+            &kyocera,
+        ),
+    ] {
+        let agent = Snmpd::start(&Agent {
+            addr,
+            community: "printers",
+            name,
+            v3user: None,
+            descr: Some(descr),
+            extra: conf,
+        });
+        let cred = "version:2c,community:printers";
+        let reference = full_fields(device(&fusion(&agent.addr, "161", cred)), &moving);
+        let mine = full_fields(device(&ours(&var, &agent.addr, cred)), &moving);
+        let supplies = reference
+            .keys()
+            .filter(|k| k.starts_with("CARTRIDGES."))
+            .count();
+        let counters = reference
+            .keys()
+            .filter(|k| k.starts_with("PAGECOUNTERS."))
+            .count();
+        assert_eq!(
+            reference.get("INFO.TYPE").map(String::as_str),
+            Some("PRINTER"),
+            "{name}: the reference did not take it for a printer"
+        );
+        assert!(
+            supplies >= 5 && counters >= 1,
+            "{name}: the reference read {reference:?}"
+        );
+        let diffs: Vec<String> = reference
+            .keys()
+            .chain(mine.keys())
+            .filter(|k| reference.get(*k) != mine.get(*k))
+            .map(|k| {
+                format!(
+                    "{k}: reference {:?}, ours {:?}",
+                    reference.get(k),
+                    mine.get(k)
+                )
+            })
+            .collect();
+        println!(
+            "{name}: {} fields ({supplies} supplies, {counters} page counters), {} differences",
+            reference.len(),
+            diffs.len()
+        );
+        assert!(diffs.is_empty(), "{name}: {diffs:#?}");
+    }
+    let _ = std::fs::remove_dir_all(&var);
 }
 
 /// snmpInPkts (SNMPv2-MIB): every message the agent received, this read included.
