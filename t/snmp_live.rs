@@ -213,6 +213,32 @@ fn issue_fields(dev: &Node) -> BTreeMap<String, String> {
     out
 }
 
+/// Every field where the two differ (missing on one side included).
+fn differences(
+    reference: &BTreeMap<String, String>,
+    mine: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut diffs = Vec::new();
+    for (k, v) in reference {
+        if mine.get(k) != Some(v) {
+            diffs.push(format!("{k}: reference {v:?}, ours {:?}", mine.get(k)));
+        }
+    }
+    for k in mine.keys().filter(|k| !reference.contains_key(*k)) {
+        diffs.push(format!("{k}: only ours {:?}", mine[k]));
+    }
+    diffs
+}
+
+/// What changes between two reads of the same agent.
+const MOVING: [&str; 5] = [
+    "UPTIME",
+    "IFINOCTETS",
+    "IFOUTOCTETS",
+    "IFINERRORS",
+    "IFOUTERRORS",
+];
+
 #[test]
 fn snmpd_inventory_equals_the_reference() {
     if !enabled() {
@@ -230,30 +256,14 @@ fn snmpd_inventory_equals_the_reference() {
     let var = tmpdir("snmpd");
     let v2 = "version:2c,community:snmplive";
     let v3 = "version:3,username:liveuser,authprotocol:sha,authpassword:liveauth1,privprotocol:aes,privpassword:livepriv1";
-    // What changes between two reads of the same agent.
-    let moving = [
-        "UPTIME",
-        "IFINOCTETS",
-        "IFOUTOCTETS",
-        "IFINERRORS",
-        "IFOUTERRORS",
-    ];
     for (what, cred) in [("v2c", v2), ("v3 authPriv", v3)] {
-        let reference = full_fields(device(&fusion(&agent.addr, "161", cred)), &moving);
-        let mine = full_fields(device(&ours(&var, &agent.addr, cred)), &moving);
+        let reference = full_fields(device(&fusion(&agent.addr, "161", cred)), &MOVING);
+        let mine = full_fields(device(&ours(&var, &agent.addr, cred)), &MOVING);
         assert!(
             reference.len() > 10,
             "the reference read little over {what}: {reference:?}"
         );
-        let mut diffs = Vec::new();
-        for (k, v) in &reference {
-            if mine.get(k) != Some(v) {
-                diffs.push(format!("{k}: reference {v:?}, ours {:?}", mine.get(k)));
-            }
-        }
-        for k in mine.keys().filter(|k| !reference.contains_key(*k)) {
-            diffs.push(format!("{k}: only ours {:?}", mine[k]));
-        }
+        let diffs = differences(&reference, &mine);
         println!(
             "snmpd {what}: {} fields, {} differences",
             reference.len(),
@@ -391,13 +401,6 @@ fn printer_supplies_and_counters_equal_the_reference() {
         ],
     );
     let var = tmpdir("printers");
-    let moving = [
-        "UPTIME",
-        "IFINOCTETS",
-        "IFOUTOCTETS",
-        "IFINERRORS",
-        "IFOUTERRORS",
-    ];
     for (addr, name, descr, conf) in [
         (
             "127.0.2.4",
@@ -421,8 +424,8 @@ fn printer_supplies_and_counters_equal_the_reference() {
             extra: conf,
         });
         let cred = "version:2c,community:printers";
-        let reference = full_fields(device(&fusion(&agent.addr, "161", cred)), &moving);
-        let mine = full_fields(device(&ours(&var, &agent.addr, cred)), &moving);
+        let reference = full_fields(device(&fusion(&agent.addr, "161", cred)), &MOVING);
+        let mine = full_fields(device(&ours(&var, &agent.addr, cred)), &MOVING);
         let supplies = reference
             .keys()
             .filter(|k| k.starts_with("CARTRIDGES."))
@@ -440,18 +443,7 @@ fn printer_supplies_and_counters_equal_the_reference() {
             supplies >= 5 && counters >= 1,
             "{name}: the reference read {reference:?}"
         );
-        let diffs: Vec<String> = reference
-            .keys()
-            .chain(mine.keys())
-            .filter(|k| reference.get(*k) != mine.get(*k))
-            .map(|k| {
-                format!(
-                    "{k}: reference {:?}, ours {:?}",
-                    reference.get(k),
-                    mine.get(k)
-                )
-            })
-            .collect();
+        let diffs = differences(&reference, &mine);
         println!(
             "{name}: {} fields ({supplies} supplies, {counters} page counters), {} differences",
             reference.len(),
@@ -478,8 +470,8 @@ fn packets_in(addr: &str, community: &str) -> u64 {
 fn few_requests_per_device() {
     // The subtrees a device does not have (most vendors' on any one device) are found
     // with one GETNEXT of their roots, not one GETBULK each: a GETBULK past an empty
-    // subtree makes the agent compute rows of whatever table follows (on snmpd, 82
-    // requests and ~40 ms of its CPU per inventory without the probe).
+    // subtree makes the agent compute rows of whatever table follows (on snmpd, 58
+    // requests instead of 23, and ~40 ms of its CPU per inventory instead of ~6).
     if !enabled() {
         return;
     }
