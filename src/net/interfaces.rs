@@ -58,19 +58,29 @@ pub fn list() -> Vec<Interface> {
     by_name.into_values().collect()
 }
 
+/// The netmask of a prefix length (`24` → `0xffffff00`); past 32 counts as 32.
+pub fn mask(prefix: u8) -> u32 {
+    u32::MAX
+        .checked_shl(32 - u32::from(prefix.min(32)))
+        .unwrap_or(0)
+}
+
 /// The network address of `addr`/`prefix`.
 pub fn network(addr: Ipv4Addr, prefix: u8) -> Ipv4Addr {
-    let mask = if prefix == 0 {
-        0
-    } else {
-        u32::MAX << (32 - u32::from(prefix.min(32)))
-    };
-    Ipv4Addr::from(u32::from(addr) & mask)
+    Ipv4Addr::from(u32::from(addr) & mask(prefix))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks() {
+        assert_eq!(mask(0), 0);
+        assert_eq!(mask(24), 0xffff_ff00);
+        assert_eq!(mask(32), u32::MAX);
+        assert_eq!(mask(40), u32::MAX);
+    }
 
     #[test]
     fn loopback_is_listed() {

@@ -57,16 +57,12 @@ pub fn parse_range(text: &str) -> Result<Range, String> {
             .map_err(|_| format!("'{s}' is not an IPv4 address (deploy-p2p-subnet)"))
     };
     if let Some((a, n)) = t.split_once('/') {
-        let bits: u32 = n
+        let bits: u8 = n
             .parse()
             .ok()
             .filter(|b| *b <= 32)
             .ok_or_else(|| format!("'{t}': bad prefix length (deploy-p2p-subnet)"))?;
-        let mask = if bits == 0 {
-            0
-        } else {
-            u32::MAX << (32 - bits)
-        };
+        let mask = interfaces::mask(bits);
         let base = ip(a)? & mask;
         return Ok(Range(base, base | !mask));
     }
@@ -120,7 +116,7 @@ fn own_networks() -> Vec<Range> {
             continue;
         }
         let ip = u32::from(addr);
-        let mask = u32::from(interfaces::network(Ipv4Addr::BROADCAST, prefix));
+        let mask = interfaces::mask(prefix);
         let size = !mask;
         if size == 0 || size > MAX_NETWORK {
             continue;
