@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod daemon;
 pub mod fake_server;
+pub mod fixtures;
 pub mod glpi_deploy_server;
 pub mod netns;
 pub mod ocs_server;

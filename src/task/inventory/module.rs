@@ -24,6 +24,13 @@ pub enum Os {
     FreeBsd,
     OpenBsd,
     NetBsd,
+    /// macOS (`Darwin`).
+    MacOs,
+    /// Solaris and illumos (`SunOS`).
+    Solaris,
+    Aix,
+    /// HP-UX (`HP-UX`).
+    HpUx,
     Other,
 }
 
@@ -34,6 +41,10 @@ impl Os {
             "freebsd" | "gnu/kfreebsd" | "dragonfly" => Os::FreeBsd,
             "openbsd" => Os::OpenBsd,
             "netbsd" => Os::NetBsd,
+            "darwin" => Os::MacOs,
+            "sunos" => Os::Solaris,
+            "aix" => Os::Aix,
+            "hp-ux" => Os::HpUx,
             _ => Os::Other,
         }
     }
