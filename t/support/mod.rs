@@ -8,6 +8,7 @@ pub mod fixtures;
 pub mod glpi_deploy_server;
 pub mod netns;
 pub mod ocs_server;
+pub mod recording;
 pub mod snmpd;
 
 use std::path::PathBuf;
