@@ -5,7 +5,7 @@
 
 use super::generic::dmidecode::sections as dmi;
 use super::module::Module;
-use super::os::{bsd, linux};
+use super::os::{aix, bsd, hpux, linux};
 
 pub fn all() -> Vec<&'static Module> {
     vec![
@@ -56,5 +56,21 @@ pub fn all() -> Vec<&'static Module> {
         &bsd::drives::MODULE,
         &bsd::storages::MODULE,
         &bsd::softwares::MODULE,
+        // AIX
+        &aix::os::MODULE,
+        &aix::os::BIOS,
+        &aix::cpu::MODULE,
+        &aix::memories::MODULE,
+        &aix::networks::MODULE,
+        &aix::storages::MODULE,
+        &aix::drives::MODULE,
+        &aix::lvm::MODULE,
+        &aix::devices::CONTROLLERS,
+        &aix::devices::MODEMS,
+        &aix::devices::SOUNDS,
+        &aix::devices::VIDEOS,
+        &aix::devices::SLOTS,
+        &aix::softwares::MODULE,
+        // HP-UX
     ]
 }

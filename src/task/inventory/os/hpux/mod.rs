@@ -1,0 +1,1 @@
+//! HP-UX inventory modules.
