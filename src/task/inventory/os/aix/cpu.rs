@@ -13,8 +13,7 @@ pub const MODULE: Module = Module {
 };
 
 /// `lsattr -EOl procN -a type:frequency:frequency` (`#type:frequency:frequency` header,
-/// then `PowerPC_POWER7:3000000000:3000000000`) → (NAME, SPEED in MHz rounded as the
-/// reference rounds it).
+/// then `PowerPC_POWER7:3000000000:3000000000`) → (NAME, SPEED in MHz).
 pub fn parse_type_frequency(text: &str) -> Option<(String, Option<u64>)> {
     let line = text
         .lines()
@@ -22,14 +21,11 @@ pub fn parse_type_frequency(text: &str) -> Option<(String, Option<u64>)> {
         .find(|l| !l.is_empty() && !l.starts_with('#'))?;
     let mut f = line.split(':');
     let name = f.next()?.replacen('_', " ", 1);
-    let speed = f.next().and_then(|hz| hz.trim().parse::<u64>().ok()).map(|hz| {
-        let mhz = hz / 1_000_000;
-        if hz % 1_000_000 >= 50_000 {
-            mhz + 1
-        } else {
-            mhz
-        }
-    });
+    // Rounded to the nearest MHz (the reference rounds up from .05 MHz).
+    let speed = f
+        .next()
+        .and_then(|hz| hz.trim().parse::<u64>().ok())
+        .map(|hz| (hz + 500_000) / 1_000_000);
     Some((name, speed))
 }
 
