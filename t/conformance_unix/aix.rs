@@ -16,7 +16,9 @@ pub fn runners() -> Vec<(&'static str, Runner)> {
     vec![
         ("aix_lsvpd", run_lsvpd),
         ("aix_lsdev_adapters", run_lsdev_adapters),
-        ("aix_controllers", |d| entries(lsdev::controllers(&adapters(d)))),
+        ("aix_controllers", |d| {
+            entries(lsdev::controllers(&adapters(d)))
+        }),
         ("aix_modems", |d| entries(lsdev::modems(&adapters(d)))),
         ("aix_sounds", |d| entries(lsdev::sounds(&adapters(d)))),
         ("aix_videos", |d| entries(lsdev::videos(&adapters(d)))),
@@ -35,7 +37,9 @@ pub fn runners() -> Vec<(&'static str, Runner)> {
             entries(memories::memories(&lsvpd::parse_lsvpd(&input(d, "lsvpd"))))
         }),
         ("aix_lscfg_networks", run_lscfg),
-        ("aix_lslpp", |d| entries(softwares::parse_lslpp(&input(d, "lslpp")))),
+        ("aix_lslpp", |d| {
+            entries(softwares::parse_lslpp(&input(d, "lslpp")))
+        }),
         ("aix_storages_lsdev", run_storages_lsdev),
         ("aix_storages_disks", run_storages_disks),
         ("aix_lspv_capacity", |d| {

@@ -72,5 +72,16 @@ pub fn all() -> Vec<&'static Module> {
         &aix::devices::SLOTS,
         &aix::softwares::MODULE,
         // HP-UX
+        &hpux::os::MODULE,
+        &hpux::os::BIOS,
+        &hpux::cpu::MODULE,
+        &hpux::memories::MODULE,
+        &hpux::networks::MODULE,
+        &hpux::mp::MODULE,
+        &hpux::storages::MODULE,
+        &hpux::drives::MODULE,
+        &hpux::devices::CONTROLLERS,
+        &hpux::devices::SLOTS,
+        &hpux::softwares::MODULE,
     ]
 }

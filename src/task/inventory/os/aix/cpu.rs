@@ -73,7 +73,9 @@ mod tests {
     #[test]
     fn lsattr_outputs() {
         assert_eq!(
-            parse_type_frequency("#type:frequency:frequency\nPowerPC_POWER7:3000000000:3000000000\n"),
+            parse_type_frequency(
+                "#type:frequency:frequency\nPowerPC_POWER7:3000000000:3000000000\n"
+            ),
             Some(("PowerPC POWER7".into(), Some(3000)))
         );
         assert_eq!(
@@ -81,6 +83,9 @@ mod tests {
             Some(Some(1654))
         );
         assert_eq!(parse_type_frequency("#type\n"), None);
-        assert_eq!(parse_smt_threads("#state:type:smt_threads\nenable:PowerPC_POWER7:4\n"), Some(4));
+        assert_eq!(
+            parse_smt_threads("#state:type:smt_threads\nenable:PowerPC_POWER7:4\n"),
+            Some(4)
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! SLOTS from the buses (`lsdev -Cc bus`), located by their VPD record.
 
 use crate::task::inventory::model::Inventory;
-use crate::task::inventory::module::{Context, Module};
 use crate::task::inventory::module::Os;
+use crate::task::inventory::module::{Context, Module};
 
 use super::{lsdev, lsvpd};
 
@@ -15,7 +15,13 @@ pub const CONTROLLERS: Module = Module {
     name: "aix/controllers",
     category: "controller",
     applies: is_aix,
-    collect: |ctx, inv| add(inv, "CONTROLLERS", lsdev::controllers(&lsdev::adapters(ctx))),
+    collect: |ctx, inv| {
+        add(
+            inv,
+            "CONTROLLERS",
+            lsdev::controllers(&lsdev::adapters(ctx)),
+        )
+    },
 };
 
 pub const MODEMS: Module = Module {

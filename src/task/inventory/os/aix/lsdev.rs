@@ -159,6 +159,9 @@ mod tests {
         assert_eq!(p[0], ("hdisk0".into(), "SAS Disk Drive".into()));
         assert_eq!(p[1], ("ent0:14106703".into(), "Gigabit".into()));
         assert_eq!(p.len(), 2);
-        assert_eq!(slots("pci0:PCI Bus\n")[0].get("DESIGNATION"), Some("PCI Bus"));
+        assert_eq!(
+            slots("pci0:PCI Bus\n")[0].get("DESIGNATION"),
+            Some("PCI Bus")
+        );
     }
 }

@@ -63,7 +63,11 @@ pub fn parse_lslv(name: &str, text: &str) -> Entry {
     let (mut pp_size, mut lps) = (None, None);
     for line in text.lines() {
         pp_size = pp_size.or(number_after(line, "PP SIZE"));
-        let at_start = |key: &str| line.starts_with(key).then(|| word_after(line, key)).flatten();
+        let at_start = |key: &str| {
+            line.starts_with(key)
+                .then(|| word_after(line, key))
+                .flatten()
+        };
         if let Some(id) = at_start("LV IDENTIFIER") {
             e.set("LV_UUID", id);
         }
@@ -151,7 +155,10 @@ mod tests {
         assert_eq!(e.get("SIZE"), Some("34752"));
         assert_eq!(e.get("FREE"), Some("10816"));
         assert_eq!(e.get("PV_PE_COUNT"), Some("543"));
-        let inactive = parse_lspv("hdisk1", "PHYSICAL VOLUME:    hdisk1   VOLUME GROUP:  datavg\r\n");
+        let inactive = parse_lspv(
+            "hdisk1",
+            "PHYSICAL VOLUME:    hdisk1   VOLUME GROUP:  datavg\r\n",
+        );
         assert_eq!(inactive.get("SIZE"), None);
         assert_eq!(inactive.get("FORMAT"), Some("AIX PV"));
     }

@@ -94,8 +94,14 @@ mod tests {
     fn sizes() {
         assert_eq!(parse_mem_size("#size\n4096\n"), Some(4096));
         assert_eq!(parse_mem_size("#size:goodsize\n4096:4096\n"), Some(4096));
-        assert_eq!(parse_lsps("Total Paging Space   Percent Used\n      512MB               1%\n"), Some(512));
-        assert_eq!(parse_lsps("Total Paging Space   Percent Used\n 2GB 1%\n"), Some(2048));
+        assert_eq!(
+            parse_lsps("Total Paging Space   Percent Used\n      512MB               1%\n"),
+            Some(512)
+        );
+        assert_eq!(
+            parse_lsps("Total Paging Space   Percent Used\n 2GB 1%\n"),
+            Some(2048)
+        );
         assert_eq!(parse_lsps("garbage"), None);
     }
 }

@@ -91,7 +91,10 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     .collect();
     let listed = ctx.command(&["ifconfig", "-l"]).unwrap_or_default();
     for name in listed.split_whitespace() {
-        if !interfaces.iter().any(|i| i.get("DESCRIPTION") == Some(name)) {
+        if !interfaces
+            .iter()
+            .any(|i| i.get("DESCRIPTION") == Some(name))
+        {
             let mut e = Entry::new();
             e.set("DESCRIPTION", name);
             interfaces.push(e);
@@ -99,8 +102,10 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     }
     for mut e in interfaces {
         let name = e.get("DESCRIPTION").unwrap_or_default().to_string();
-        let (addr, mask, state) =
-            parse_lsattr_if(&ctx.command(&["lsattr", "-E", "-l", &name]).unwrap_or_default());
+        let (addr, mask, state) = parse_lsattr_if(
+            &ctx.command(&["lsattr", "-E", "-l", &name])
+                .unwrap_or_default(),
+        );
         if let (Some(a), Some(m)) = (&addr, &mask) {
             e.set_opt("IPSUBNET", subnet(a, m));
         }
@@ -144,6 +149,9 @@ mod tests {
         assert_eq!(a.as_deref(), Some("10.0.0.5"));
         assert_eq!(m.as_deref(), Some("255.255.255.0"));
         assert_eq!(s.as_deref(), Some("up"));
-        assert_eq!(subnet("10.0.0.5", "255.255.255.0").as_deref(), Some("10.0.0.0"));
+        assert_eq!(
+            subnet("10.0.0.5", "255.255.255.0").as_deref(),
+            Some("10.0.0.0")
+        );
     }
 }

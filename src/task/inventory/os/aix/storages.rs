@@ -150,8 +150,14 @@ mod tests {
             "*FC ????????\n*AX hdisk0\n*MF IBM\n*TM ST373455SS\n*FN 10N7230\n*FC ????????\n\
              *AX hdisk1\n*MF HITACHI\n*TM DF600F\n",
         );
-        let find = |n: &str| recs.iter().find(|r| r.get("AX").map(String::as_str) == Some(n));
-        let d = disks("hdisk0:SAS Disk Drive\nhdisk1:FC Disk\nhdisk2:Other\n", find);
+        let find = |n: &str| {
+            recs.iter()
+                .find(|r| r.get("AX").map(String::as_str) == Some(n))
+        };
+        let d = disks(
+            "hdisk0:SAS Disk Drive\nhdisk1:FC Disk\nhdisk2:Other\n",
+            find,
+        );
         assert_eq!(d.len(), 3);
         assert_eq!(d[0].get("MANUFACTURER"), Some("IBM,FRU number :10N7230"));
         assert_eq!(d[1].get("MANUFACTURER"), Some("HITACHI"));
