@@ -258,7 +258,14 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
             let mut e = proto.clone();
             e.set_opt("IPADDRESS", ifc.address.filter(|a| a != "0.0.0.0"))
                 .set_opt("IPMASK", ifc.netmask)
-                .set("STATUS", if ifc.status.is_some() { "Up" } else { "Down" });
+                .set(
+                    "STATUS",
+                    if ifc.status.is_some() || up == Some(true) {
+                        "Up"
+                    } else {
+                        "Down"
+                    },
+                );
             entries.push(e);
         } else {
             for e in &mut entries {

@@ -97,9 +97,11 @@ fn collect_bios(ctx: &Context, inv: &mut Inventory) {
     let firmware = machinfo::get(&info, "Firmware info", "firmware revision");
     let serial = machinfo::get(&info, "Platform info", "machine serial number");
     let uuid = machinfo::get(&info, "Platform info", "machine id number").map(str::to_uppercase);
-    // machinfo's model is quoted (`"ia64 hp server rx4640"`).
+    // machinfo's model (`model string` on 11.23) is quoted (`"ia64 hp server rx4640"`).
     let model = model.or_else(|| {
-        machinfo::get(&info, "Platform info", "model").map(|m| m.trim_matches('"').to_string())
+        machinfo::get(&info, "Platform info", "model")
+            .or(machinfo::get(&info, "Platform info", "model string"))
+            .map(|m| m.trim_matches('"').to_string())
     });
     if model.is_none() && serial.is_none() && firmware.is_none() {
         return;
