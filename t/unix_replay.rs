@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::path::Path;
 use std::process::Command;
 
 use support::fixtures::shared_dir;
@@ -12,7 +13,6 @@ use support::recording::{assemble, snapshot_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ocsinventory-agent");
 
-#[allow(dead_code)] // until every OS has its test
 /// The inventory of snapshot `name` in `format` (`xml` for the OCS XML on stdout, `json`
 /// for the GLPI JSON), or `None` (said) when the corpus is not there.
 fn replay(name: &str, format: &str) -> Option<String> {
@@ -40,4 +40,167 @@ fn replay(name: &str, format: &str) -> Option<String> {
     let out = cmd.output().expect("running the agent");
     assert!(out.status.success(), "{}", support::text(&out));
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn count(xml: &str, section: &str) -> usize {
+    xml.matches(&format!("<{section}>")).count()
+}
+
+fn has(xml: &str, field: &str, value: &str) -> bool {
+    xml.contains(&format!("<{field}>{value}</{field}>"))
+}
+
+/// The GLPI JSON inventory of a snapshot, checked against GLPI's schema when
+/// `../shared/schema` is there (said when it is not); its `content` object.
+fn json_content(name: &str) -> Option<serde_json::Value> {
+    let text = replay(name, "json")?;
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("the JSON inventory parses");
+    let schema =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schema/inventory.schema.json");
+    match std::fs::read_to_string(&schema) {
+        Ok(s) => {
+            let schema: serde_json::Value = serde_json::from_str(&s).expect("schema parses");
+            let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+            let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+            assert!(
+                errors.is_empty(),
+                "{name}: schema errors:\n{}",
+                errors.join("\n")
+            );
+        }
+        Err(_) => println!("schema not checked: {} not found", schema.display()),
+    }
+    Some(doc["content"].clone())
+}
+
+fn len(content: &serde_json::Value, section: &str) -> usize {
+    content[section].as_array().map_or(0, Vec::len)
+}
+
+#[test]
+fn aix_61() {
+    let Some(x) = replay("aix-6.1", "xml") else {
+        return;
+    };
+    assert!(has(&x, "DEVICEID", "aix61-2026-11-01-10-00-00"));
+    assert!(has(&x, "KERNEL_NAME", "aix") && has(&x, "FULL_NAME", "AIX 6.1"));
+    assert!(
+        has(&x, "SMODEL", "7998-60X") && has(&x, "SSN", "066B96A"),
+        "BIOS from lsvpd"
+    );
+    assert!(has(&x, "BVERSION", "EA350_038"));
+    assert_eq!(count(&x, "CPUS"), 2);
+    assert!(has(&x, "NAME", "PowerPC POWER6") && has(&x, "SPEED", "3800"));
+    assert_eq!(
+        count(&x, "MEMORIES"),
+        2,
+        "the two Memory DIMM records of lsvpd"
+    );
+    assert!(has(&x, "MEMORY", "4096"));
+    assert_eq!(count(&x, "NETWORKS"), 4, "en0..en3 of lscfg");
+    assert!(has(&x, "MACADDR", "00:21:5E:4C:C7:68"));
+    assert!(has(&x, "IPADDRESS", "10.3.40.101") && has(&x, "IPSUBNET", "10.3.0.0"));
+    assert!(has(&x, "DEFAULTGATEWAY", "10.3.0.253"), "from netstat -nr");
+    assert_eq!(count(&x, "STORAGES"), 7, "the SAS disks of lsdev");
+    assert!(
+        has(&x, "MODEL", "1726-2xx  FAStT"),
+        "disk model from its VPD record"
+    );
+    assert_eq!(count(&x, "DRIVES"), 8, "df -P -k less /proc");
+    assert!(has(&x, "FILESYSTEM", "jfs2"), "type from lsfs -c");
+    assert_eq!(count(&x, "CONTROLLERS"), 14);
+    assert_eq!(count(&x, "VIDEOS"), 1);
+    assert_eq!(
+        count(&x, "SOFTWARES"),
+        319,
+        "lslpp filesets, device filesets left out"
+    );
+    assert!(has(&x, "NAME", "Atape.driver") && has(&x, "VERSION", "12.0.4.0"));
+    assert_eq!(
+        count(&x, "PHYSICAL_VOLUMES"),
+        2,
+        "hdisk1's group is not varied on"
+    );
+    assert_eq!(count(&x, "LOGICAL_VOLUMES"), 9);
+    assert_eq!(count(&x, "VOLUME_GROUPS"), 1);
+    assert!(has(&x, "PV_UUID", "00c6ce9d4f2c404a") && has(&x, "ATTR", "VG rootvg"));
+    assert_eq!(count(&x, "PROCESSES"), 0, "no Linux module ran");
+
+    let Some(j) = json_content("aix-6.1") else {
+        return;
+    };
+    assert_eq!(j["operatingsystem"]["name"], "AIX");
+    assert_eq!(j["bios"]["smodel"], "7998-60X");
+    for (section, n) in [
+        ("cpus", 2),
+        ("memories", 2),
+        ("networks", 4),
+        ("storages", 7),
+        ("drives", 8),
+        ("softwares", 319),
+        ("physical_volumes", 2),
+        ("logical_volumes", 9),
+        ("volume_groups", 1),
+    ] {
+        assert_eq!(len(&j, section), n, "{section}");
+    }
+}
+
+#[test]
+fn hpux_1123() {
+    let Some(x) = replay("hpux-11.23", "xml") else {
+        return;
+    };
+    assert!(has(&x, "DEVICEID", "basahpux-2026-11-01-10-00-00"));
+    assert!(has(&x, "KERNEL_NAME", "hpux") && has(&x, "FULL_NAME", "HP-UX B.11.23"));
+    assert!(
+        has(&x, "BOOT_TIME", "2025-07-25 08:25:00"),
+        "from uptime and the clock"
+    );
+    assert!(has(&x, "SMODEL", "ia64 hp server rx2620") && has(&x, "SSN", "DEH460642W"));
+    assert!(has(&x, "BVERSION", "04.29"), "BIOS from machinfo");
+    assert!(has(&x, "UUID", "A8F29C7E-B86E-11DA-9B3A-01E2C9B6095D"));
+    assert_eq!(count(&x, "CPUS"), 2, "machinfo: Number of CPUs = 2");
+    assert!(has(&x, "NAME", "Itanium") && has(&x, "SPEED", "1600"));
+    assert_eq!(count(&x, "MEMORIES"), 8, "the filled DIMMs of cstm");
+    assert!(has(&x, "MEMORY", "4076"));
+    assert_eq!(
+        count(&x, "NETWORKS"),
+        4,
+        "two addresses on lan0, lan1, the MP"
+    );
+    assert!(has(&x, "IPADDRESS", "10.0.4.56") && has(&x, "IPMASK", "255.255.255.224"));
+    assert!(has(&x, "MACADDR", "00:16:35:3E:AC:5D") && has(&x, "SPEED", "1000"));
+    assert!(has(&x, "MANAGEMENT", "MP") && has(&x, "IPADDRESS", "10.0.14.60"));
+    assert!(has(&x, "DEFAULTGATEWAY", "10.0.4.33"));
+    assert_eq!(count(&x, "STORAGES"), 20, "one per disk and tape");
+    assert!(has(&x, "MODEL", "LOGICAL VOLUME") && has(&x, "MANUFACTURER", "HP"));
+    assert_eq!(count(&x, "DRIVES"), 11, "vxfs and nfs file systems of bdf");
+    assert!(has(&x, "FILESYSTEM", "nfs") && has(&x, "TYPE", "/net/hpux-dgs-output"));
+    assert_eq!(count(&x, "CONTROLLERS"), 16);
+    assert_eq!(count(&x, "SLOTS"), 10);
+    assert_eq!(
+        count(&x, "SOFTWARES"),
+        75,
+        "swlist bundles, patches left out"
+    );
+    assert!(has(&x, "NAME", "B3929EA") && has(&x, "PUBLISHER", "HP"));
+    assert_eq!(count(&x, "PROCESSES"), 0, "no Linux module ran");
+
+    let Some(j) = json_content("hpux-11.23") else {
+        return;
+    };
+    assert_eq!(j["operatingsystem"]["name"], "HP-UX");
+    assert_eq!(j["bios"]["ssn"], "DEH460642W");
+    for (section, n) in [
+        ("cpus", 2),
+        ("memories", 8),
+        ("networks", 4),
+        ("storages", 20),
+        ("drives", 11),
+        ("controllers", 16),
+        ("softwares", 75),
+    ] {
+        assert_eq!(len(&j, section), n, "{section}");
+    }
 }

@@ -23,7 +23,9 @@ pub fn runners() -> Vec<(&'static str, Runner)> {
         ("hpux_slots", |d| {
             entries(devices::described(&scan(d), "DESIGNATION"))
         }),
-        ("hpux_storages", |d| entries(storages::storages(&scan(d)))),
+        ("hpux_storages", |d| {
+            entries(storages::storages_per_line(&scan(d)))
+        }),
         ("hpux_bdf", |d| entries(drives::parse_bdf(&input(d, "bdf")))),
         ("hpux_memories", run_memories),
         ("hpux_mp", run_mp),

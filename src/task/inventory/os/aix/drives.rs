@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::task::inventory::generic::unix::df::parse_df;
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
-use crate::task::inventory::os::linux::drives::parse_df_without_type;
 
 pub const MODULE: Module = Module {
     name: "aix/drives",
@@ -33,13 +33,13 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         return;
     };
     let types = parse_lsfs(&ctx.command(&["lsfs", "-c"]).unwrap_or_default());
-    for fs in parse_df_without_type(&df) {
+    for fs in parse_df(&df) {
         let mut e = Entry::new();
         e.set("VOLUMN", fs.device.as_str())
             .set("TYPE", fs.mountpoint.as_str())
             .set_opt("FILESYSTEM", types.get(&fs.mountpoint).cloned())
-            .set("TOTAL", (fs.total_kb / 1024).to_string())
-            .set("FREE", (fs.free_kb / 1024).to_string());
+            .set("TOTAL", fs.total_mb().to_string())
+            .set("FREE", fs.free_mb().to_string());
         if fs.mountpoint == "/" {
             e.set("SYSTEMDRIVE", "1");
         }

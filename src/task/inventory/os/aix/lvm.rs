@@ -117,8 +117,14 @@ fn first_words(text: &str) -> Vec<String> {
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
     for pv in first_words(&ctx.command(&["lspv"]).unwrap_or_default()) {
-        if let Some(text) = ctx.command(&["lspv", &pv]) {
-            inv.add("PHYSICAL_VOLUMES", parse_lspv(&pv, &text));
+        let Some(text) = ctx.command(&["lspv", &pv]) else {
+            continue;
+        };
+        let volume = parse_lspv(&pv, &text);
+        // A disk of a volume group that is not varied on has no size: the servers
+        // require one, so it is left out (its VG name would be all we know).
+        if volume.has("PV_PE_COUNT") {
+            inv.add("PHYSICAL_VOLUMES", volume);
         }
     }
     let groups = first_words(&ctx.command(&["lsvg"]).unwrap_or_default());

@@ -1,9 +1,11 @@
 //! NETWORKS on AIX: the Ethernet adapters and their MAC addresses from `lscfg -v -l
 //! ent*` (adapter `entN` is interface `enN`), the other interfaces from `ifconfig -l`,
-//! and each interface's address, mask and state from `lsattr -E -l <if>`.
+//! and each interface's address, mask and state from `lsattr -E -l <if>`; the default
+//! gateway from `netstat -nr`.
 
 use std::net::Ipv4Addr;
 
+use crate::task::inventory::generic::unix::netstat;
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
 
@@ -118,6 +120,10 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         };
         e.set("IPDHCP", "No");
         inv.add("NETWORKS", e);
+    }
+    let routes = netstat::parse_routes(&ctx.command(&["netstat", "-nr"]).unwrap_or_default());
+    if let Some(gateway) = netstat::default_gateway(&routes) {
+        inv.single("HARDWARE").set("DEFAULTGATEWAY", gateway);
     }
 }
 

@@ -131,11 +131,10 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         }
     }
     let info = machinfo::machinfo(ctx);
-    let (count, mut cpu) = cpu_from_machinfo(&info);
+    let (count, cpu) = cpu_from_machinfo(&info);
     if cpu.is_empty() {
         return;
     }
-    cpu.set("ARCH", ctx.uname.machine.as_str());
     for _ in 0..count.unwrap_or(1).min(4096) {
         inv.add("CPUS", cpu.clone());
     }

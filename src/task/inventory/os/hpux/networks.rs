@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use crate::task::inventory::model::{Entry, Inventory};
+use crate::task::inventory::model::{Entry, Inventory, Value};
 use crate::task::inventory::module::{Context, Module, Os};
 
 pub const MODULE: Module = Module {
@@ -278,11 +278,10 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
                     e.set("IPMASK", net.mask.as_str());
                 }
                 e.remove("IPGATEWAY");
+                // The host route's Pmtu is the loopback's: lanadmin's MTU is the card's.
                 for (k, v) in proto.iter() {
-                    if let crate::task::inventory::model::Value::Text(t) = v {
-                        if k != "MTU" || !e.has("MTU") {
-                            e.set(k, t.as_str());
-                        }
+                    if let Value::Text(t) = v {
+                        e.set(k, t.as_str());
                     }
                 }
                 e.set("STATUS", if up == Some(false) { "Down" } else { "Up" });

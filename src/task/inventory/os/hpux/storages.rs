@@ -1,6 +1,6 @@
-//! STORAGES on HP-UX: disks and tapes from `ioscan -kFnC disk|tape` (one entry per line of
-//! device files), the disks' size and firmware from `diskinfo -v`; alternate paths to a
-//! disk (`pvdisplay` says `Alternate Link`) are left out.
+//! STORAGES on HP-UX: disks and tapes from `ioscan -kFnC disk|tape` (one entry per
+//! device, named by its first device file), the disks' size and firmware from `diskinfo
+//! -v`; alternate paths to a disk (`pvdisplay` says `Alternate Link`) are left out.
 
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
@@ -14,24 +14,32 @@ pub const MODULE: Module = Module {
     collect,
 };
 
-/// Devices → STORAGES entries, one per line of device files (NAME its first file).
+/// Devices → STORAGES entries, one per device, named by its first device file.
 pub fn storages(devices: &[Device]) -> Vec<Entry> {
-    let mut result = Vec::new();
-    for d in devices {
-        let mm = d.description.as_deref().and_then(ioscan::maker_model);
-        for files in &d.files {
-            let Some(name) = files.first() else {
-                continue;
-            };
-            let mut e = Entry::new();
-            e.set("NAME", name.as_str())
-                .set("DESCRIPTION", d.bus.as_str())
-                .set_opt("MANUFACTURER", mm.as_ref().map(|m| m.0.clone()))
-                .set_opt("MODEL", mm.as_ref().map(|m| m.1.clone()));
-            result.push(e);
-        }
-    }
-    result
+    devices
+        .iter()
+        .filter_map(|d| entry(d, d.files.first()?))
+        .collect()
+}
+
+/// Devices → one entry per line of device files, as the reference reports them (a disk
+/// whose files fill two lines, `c6t0d0` and `c6t0d0s1`…, gives two entries).
+pub fn storages_per_line(devices: &[Device]) -> Vec<Entry> {
+    devices
+        .iter()
+        .flat_map(|d| d.files.iter().filter_map(move |files| entry(d, files)))
+        .collect()
+}
+
+fn entry(d: &Device, files: &[String]) -> Option<Entry> {
+    let name = files.first()?;
+    let mm = d.description.as_deref().and_then(ioscan::maker_model);
+    let mut e = Entry::new();
+    e.set("NAME", name.as_str())
+        .set("DESCRIPTION", d.bus.as_str())
+        .set_opt("MANUFACTURER", mm.as_ref().map(|m| m.0.clone()))
+        .set_opt("MODEL", mm.map(|m| m.1));
+    Some(e)
 }
 
 /// `diskinfo -v <dev>` → (size in MB, firmware revision).
@@ -90,7 +98,8 @@ mod tests {
              \x20                          /dev/dsk/c0t0d0   /dev/rdsk/c0t0d0\n\
              \x20                          /dev/dsk/c0t0d0s1 /dev/rdsk/c0t0d0s1\n",
         );
-        let s = storages(&d);
+        assert_eq!(storages(&d).len(), 1);
+        let s = storages_per_line(&d);
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].get("MANUFACTURER"), Some("TEAC"));
         assert_eq!(s[0].get("MODEL"), Some("DV-28E-N"));
