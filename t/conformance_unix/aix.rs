@@ -89,7 +89,11 @@ fn adapters(dir: &Path) -> Vec<lsdev::Adapter> {
     lsdev::parse_adapters(&input(dir, "lsdev"))
 }
 
+/// A VPD record; an empty one is the reference's undefined record (`null`).
 fn record(r: &lsvpd::Record) -> Value {
+    if r.is_empty() {
+        return Value::Null;
+    }
     Value::Object(
         r.iter()
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))

@@ -12,7 +12,7 @@ use crate::task::inventory::module::Context;
 pub type Record = BTreeMap<String, String>;
 
 /// The records of an `lsvpd` output. Lines before the first `*FC ????????` (the machine
-/// header) are skipped; a `*FC ????????` line closes a record; only two-upper-case-letter
+/// header) are skipped; a `*FC ????????` line closes a record (which may be empty); only two-upper-case-letter
 /// tags with a value are kept (`*Z0`, `*B7` are binary junk).
 pub fn parse_lsvpd(text: &str) -> Vec<Record> {
     let mut records = Vec::new();
@@ -54,8 +54,7 @@ pub fn parse_header(text: &str) -> Record {
 }
 
 fn is_separator(line: &str) -> bool {
-    line.strip_prefix("*FC ")
-        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b == b'?'))
+    line.strip_prefix("*FC ").is_some_and(|rest| rest.starts_with('?'))
 }
 
 fn tag_value(line: &str) -> Option<(&str, &str)> {
