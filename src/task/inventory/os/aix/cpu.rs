@@ -25,7 +25,7 @@ pub fn parse_type_frequency(text: &str) -> Option<(String, Option<u64>)> {
     let speed = f
         .next()
         .and_then(|hz| hz.trim().parse::<u64>().ok())
-        .map(|hz| (hz + 500_000) / 1_000_000);
+        .map(|hz| hz.saturating_add(500_000) / 1_000_000);
     Some((name, speed))
 }
 

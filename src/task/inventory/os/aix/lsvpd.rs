@@ -54,7 +54,8 @@ pub fn parse_header(text: &str) -> Record {
 }
 
 fn is_separator(line: &str) -> bool {
-    line.strip_prefix("*FC ").is_some_and(|rest| rest.starts_with('?'))
+    line.strip_prefix("*FC ")
+        .is_some_and(|rest| rest.starts_with('?'))
 }
 
 fn tag_value(line: &str) -> Option<(&str, &str)> {

@@ -49,8 +49,8 @@ pub fn parse_lspv(name: &str, text: &str) -> Entry {
     }
     if let Some(pe) = pe_size {
         e.set("PE_SIZE", pe.to_string());
-        e.set_opt("SIZE", total.map(|t| (t * pe).to_string()))
-            .set_opt("FREE", free.map(|f| (f * pe).to_string()));
+        e.set_opt("SIZE", total.map(|t| t.saturating_mul(pe).to_string()))
+            .set_opt("FREE", free.map(|f| f.saturating_mul(pe).to_string()));
     }
     e.set_opt("PV_PE_COUNT", total.map(|t| t.to_string()));
     e
@@ -80,7 +80,7 @@ pub fn parse_lslv(name: &str, text: &str) -> Entry {
         }
     }
     if let (Some(n), Some(size)) = (lps, pp_size) {
-        e.set("SIZE", (n * size).to_string());
+        e.set("SIZE", n.saturating_mul(size).to_string());
     }
     e
 }

@@ -48,7 +48,7 @@ pub fn parse_lsps(text: &str) -> Option<u64> {
             let digits: String = first.chars().take_while(char::is_ascii_digit).collect();
             let n: u64 = digits.parse().ok()?;
             Some(match first[digits.len()..].to_ascii_uppercase().as_str() {
-                "GB" => n * 1024,
+                "GB" => n.saturating_mul(1024),
                 _ => n,
             })
         })
@@ -59,7 +59,7 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     let total: u64 = dimms
         .iter()
         .filter_map(|d| d.get("CAPACITY")?.parse::<u64>().ok())
-        .sum();
+        .fold(0u64, u64::saturating_add);
     for d in dimms {
         inv.add("MEMORIES", d);
     }

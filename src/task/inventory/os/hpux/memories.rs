@@ -186,7 +186,7 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     let total: u64 = memories
         .iter()
         .filter_map(|m| m.get("CAPACITY")?.parse::<u64>().ok())
-        .sum();
+        .fold(0u64, u64::saturating_add);
     for m in memories {
         inv.add("MEMORIES", m);
     }

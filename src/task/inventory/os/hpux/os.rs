@@ -40,7 +40,8 @@ pub fn parse_uptime(text: &str) -> Option<u64> {
             let (Ok(h), Ok(m)) = (h.parse::<u64>(), m.parse::<u64>()) else {
                 break;
             };
-            seconds += h * 3600 + m * 60;
+            seconds =
+                seconds.saturating_add(h.saturating_mul(3600).saturating_add(m.saturating_mul(60)));
             seen = true;
             break;
         }
@@ -48,14 +49,14 @@ pub fn parse_uptime(text: &str) -> Option<u64> {
             break;
         };
         match second.unwrap_or("") {
-            u if u.starts_with("day") => seconds += n * 86400,
+            u if u.starts_with("day") => seconds = seconds.saturating_add(n.saturating_mul(86400)),
             u if u.starts_with("hr") || u.starts_with("hour") => {
-                seconds += n * 3600;
+                seconds = seconds.saturating_add(n.saturating_mul(3600));
                 seen = true;
                 break;
             }
             u if u.starts_with("min") => {
-                seconds += n * 60;
+                seconds = seconds.saturating_add(n.saturating_mul(60));
                 seen = true;
                 break;
             }
@@ -72,7 +73,9 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     let version = release.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '.');
     let full = format!("HP-UX {release}");
     let up = ctx.command(&["uptime"]).and_then(|t| parse_uptime(&t));
-    let boot = up.map(|u| ctx.clock.now - u as i64);
+    let boot = up
+        .and_then(|u| i64::try_from(u).ok())
+        .map(|u| ctx.clock.now.saturating_sub(u));
     let os = inv.single("OPERATINGSYSTEM");
     os.set("KERNEL_NAME", "hpux")
         .set("KERNEL_VERSION", release.as_str())
