@@ -48,13 +48,16 @@ pub fn all() -> Vec<&'static Module> {
         &linux::softwares::flatpak::MODULE,
         &linux::softwares::pacman::MODULE,
         &linux::repositories::MODULE,
-        // FreeBSD, OpenBSD
+        // FreeBSD, OpenBSD, NetBSD
         &bsd::os::MODULE,
         &bsd::hardware::MODULE,
         &bsd::hardware::CPUS,
         &bsd::networks::MODULE,
         &bsd::drives::MODULE,
         &bsd::storages::MODULE,
+        &bsd::megaraid::MODULE,
         &bsd::softwares::MODULE,
+        &bsd::jails::MODULE,
+        &bsd::batteries::MODULE,
     ]
 }
