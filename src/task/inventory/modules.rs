@@ -4,6 +4,7 @@
 //! BSD modules run on Linux from a replayed BSD recording.
 
 use super::generic::dmidecode::sections as dmi;
+use super::generic::unix;
 use super::module::Module;
 use super::os::{bsd, linux};
 
@@ -59,5 +60,10 @@ pub fn all() -> Vec<&'static Module> {
         &bsd::softwares::MODULE,
         &bsd::jails::MODULE,
         &bsd::batteries::MODULE,
+        &bsd::pci::MODULE,
+        &bsd::usb::MODULE,
+        // Any OS
+        &unix::virtualbox::MODULE,
+        &unix::parallels::MODULE,
     ]
 }

@@ -11,6 +11,8 @@ pub mod jails;
 pub mod megaraid;
 pub mod networks;
 pub mod os;
+pub mod pci;
 pub mod softwares;
 pub mod storages;
 pub mod sysctl;
+pub mod usb;

@@ -79,18 +79,16 @@ pub fn parse_confxml(text: &str) -> Vec<Entry> {
         match reader.read_event() {
             Ok(Event::Start(t)) => {
                 let name = String::from_utf8_lossy(t.name().as_ref()).into_owned();
-                if name == "geom" && path.last().map(String::as_str) == Some("class") {
-                    if class == "DISK" {
-                        out.push(Entry::new());
-                    }
+                if name == "geom"
+                    && class == "DISK"
+                    && path.last().map(String::as_str) == Some("class")
+                {
+                    out.push(Entry::new());
                 }
                 path.push(name);
             }
-            Ok(Event::End(_)) => {
-                if path.pop().as_deref() == Some("class") {
-                    class.clear();
-                }
-            }
+            Ok(Event::End(_)) if path.pop().as_deref() == Some("class") => class.clear(),
+            Ok(Event::End(_)) => {}
             Ok(Event::Text(t)) => {
                 let text = t
                     .unescape()
