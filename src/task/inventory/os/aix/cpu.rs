@@ -49,6 +49,10 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
             .and_then(|t| parse_type_frequency(&t))
         {
             let manufacturer = name.contains("POWER") || name.starts_with("PowerPC");
+            // POWER4 and later, and the RS64 line, are 64-bit processors.
+            if name.contains("POWER") || name.contains("RS64") {
+                cpu.set("ARCH", "powerpc64");
+            }
             cpu.set("NAME", name)
                 .set_opt("SPEED", speed.map(|s| s.to_string()));
             if manufacturer {

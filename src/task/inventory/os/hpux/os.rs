@@ -1,6 +1,6 @@
 //! OPERATINGSYSTEM, HARDWARE and BIOS on HP-UX: the release from `uname` (`B.11.31`),
-//! the uptime from `uptime`, the model from `model`, the firmware, serial number and
-//! machine id from `machinfo`.
+//! the uptime from `uptime`, the model from `model`, the firmware, serial number,
+//! machine id and kernel build from `machinfo`.
 
 use crate::agent::state::short_hostname;
 use crate::task::inventory::generic::identity;
@@ -76,6 +76,12 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     let boot = up
         .and_then(|u| i64::try_from(u).ok())
         .map(|u| ctx.clock.now.saturating_sub(u));
+    // The kernel's build line (`vmunix: B11.23_LR FLAVOR=perf Fri Aug 29 …`), which says
+    // more than `uname -v` (the license level, `U`).
+    let kernel = match machinfo::machinfo(ctx).get("@(#) $Revision") {
+        Some(machinfo::Item::Text(t)) => Some(t.trim_end_matches(" $").to_string()),
+        _ => None,
+    };
     let os = inv.single("OPERATINGSYSTEM");
     os.set("KERNEL_NAME", "hpux")
         .set("KERNEL_VERSION", release.as_str())
@@ -88,7 +94,7 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     hw.set("NAME", short_hostname(&ctx.uname.nodename))
         .set("OSNAME", "HP-UX")
         .set("OSVERSION", release.as_str())
-        .set("OSCOMMENTS", ctx.uname.version.as_str())
+        .set("OSCOMMENTS", kernel.unwrap_or_else(|| ctx.uname.version.clone()))
         .set_opt("UPTIME", up.map(|u| u.to_string()));
 }
 
