@@ -159,7 +159,10 @@ fn hpux_1123() {
     );
     assert!(has(&x, "SMODEL", "ia64 hp server rx2620") && has(&x, "SSN", "DEH460642W"));
     assert!(has(&x, "BVERSION", "04.29"), "BIOS from machinfo");
-    assert!(x.contains("<OSCOMMENTS>vmunix:    B11.23_LR FLAVOR=perf"), "kernel build");
+    assert!(
+        x.contains("<OSCOMMENTS>vmunix:    B11.23_LR FLAVOR=perf"),
+        "kernel build"
+    );
     assert!(has(&x, "UUID", "A8F29C7E-B86E-11DA-9B3A-01E2C9B6095D"));
     assert_eq!(count(&x, "CPUS"), 2, "machinfo: Number of CPUs = 2");
     assert!(has(&x, "NAME", "Itanium") && has(&x, "SPEED", "1600"));

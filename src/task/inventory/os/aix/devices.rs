@@ -1,9 +1,8 @@
 //! CONTROLLERS, MODEMS, SOUNDS and VIDEOS on AIX from the adapter list of `lsdev`, and
 //! SLOTS from the buses (`lsdev -Cc bus`), located by their VPD record.
 
-use crate::task::inventory::model::Inventory;
-use crate::task::inventory::module::Os;
-use crate::task::inventory::module::{Context, Module};
+use crate::task::inventory::model::{Entry, Inventory};
+use crate::task::inventory::module::{Context, Module, Os};
 
 use super::{lsdev, lsvpd};
 
@@ -52,7 +51,7 @@ pub const SLOTS: Module = Module {
     collect: collect_slots,
 };
 
-fn add(inv: &mut Inventory, section: &str, entries: Vec<crate::task::inventory::model::Entry>) {
+fn add(inv: &mut Inventory, section: &str, entries: Vec<Entry>) {
     for e in entries {
         inv.add(section, e);
     }

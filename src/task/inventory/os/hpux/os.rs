@@ -94,7 +94,10 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     hw.set("NAME", short_hostname(&ctx.uname.nodename))
         .set("OSNAME", "HP-UX")
         .set("OSVERSION", release.as_str())
-        .set("OSCOMMENTS", kernel.unwrap_or_else(|| ctx.uname.version.clone()))
+        .set(
+            "OSCOMMENTS",
+            kernel.unwrap_or_else(|| ctx.uname.version.clone()),
+        )
         .set_opt("UPTIME", up.map(|u| u.to_string()));
 }
 
