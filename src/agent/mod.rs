@@ -8,6 +8,7 @@ pub mod contact;
 pub mod legacy;
 pub mod logger;
 pub mod migrate;
+pub mod net_options;
 pub mod options;
 pub mod pipe;
 pub mod run;
