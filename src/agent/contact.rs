@@ -209,7 +209,7 @@ pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Resul
     }
     write_contact(&dir, "started", now, "");
     if url.starts_with("https://") && config.flag("no-ssl-check") {
-        log::warn!("server {shown}: certificate checks are off (no-ssl-check): anybody could pose as this server");
+        log::warn!("server {shown}: certificate checks are off for this server (no-ssl-check): anybody could pose as it; every other host (Deploy package hosts, mirrors) is still checked");
     }
     let client =
         Client::new(url, config, useragent).map_err(|e| failed(&dir, &sched, now, config, e))?;
