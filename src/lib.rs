@@ -13,6 +13,8 @@
 pub mod agent;
 pub mod daemon;
 pub mod encoding;
+#[cfg(test)]
+mod layers;
 pub mod net;
 pub mod snmp;
 pub mod source;

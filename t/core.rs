@@ -171,7 +171,7 @@ fn hung_task_is_killed_at_its_limit_and_parent_goes_on() {
     let took = t.elapsed();
     let err = stderr(&o);
     assert!(
-        err.contains("[core][ERROR] task TestSleep killed after 2 s"),
+        err.contains("[core][ERROR] task TestSleep for stdout killed after 2 s"),
         "{err}"
     );
     assert!(took < Duration::from_secs(12), "took {took:?}");
@@ -199,7 +199,7 @@ fn memory_hog_hits_its_cap() {
     ]);
     let err = stderr(&o);
     assert!(
-        err.contains("[core][ERROR] task TestMemory exceeded its memory cap of 128 MB"),
+        err.contains("[core][ERROR] task TestMemory for stdout exceeded its memory cap of 128 MB"),
         "{err}"
     );
     assert_eq!(o.status.code(), Some(1));
@@ -216,7 +216,7 @@ fn crashing_task_is_reported() {
         "TestCrash",
     ]);
     assert!(
-        stderr(&o).contains("task TestCrash killed by signal 11"),
+        stderr(&o).contains("task TestCrash for stdout killed by signal 11"),
         "{}",
         stderr(&o)
     );

@@ -10,6 +10,7 @@ pub mod logger;
 pub mod migrate;
 pub mod net_options;
 pub mod options;
+pub mod plan;
 pub mod pipe;
 pub mod run;
 pub mod runner;
