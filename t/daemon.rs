@@ -213,7 +213,10 @@ fn status_and_shared_downloads() {
     std::os::unix::fs::symlink(d.dir.join("var/secret"), shared.join("ID/ID-2")).unwrap();
 
     let (code, status) = d.get("/status");
-    assert_eq!((code, status.lines().next()), (200, Some("status: waiting")));
+    assert_eq!(
+        (code, status.lines().next()),
+        (200, Some("status: waiting"))
+    );
     assert_eq!(
         d.get("/?action=download&file=ID/ID-1"),
         (200, "fragment one".into())

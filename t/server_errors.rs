@@ -158,7 +158,9 @@ fn a_task_that_does_not_run_says_why_once() {
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     for task in ["NetDiscovery", "Inventory", "SNMP", "Deploy", "WakeOnLan"] {
-        let line = format!("task {task} skipped for server {url}: the contact was skipped (not due before ");
+        let line = format!(
+            "task {task} skipped for server {url}: the contact was skipped (not due before "
+        );
         assert_eq!(err.matches(&line).count(), 1, "{task}: {err}");
     }
     std::fs::remove_dir_all(&v).unwrap();

@@ -87,8 +87,7 @@ impl Catalog {
                             order.push(t.name);
                         }
                     }
-                } else if let Some(t) = all.iter().find(|n| n.eq_ignore_ascii_case(self.tag(w)))
-                {
+                } else if let Some(t) = all.iter().find(|n| n.eq_ignore_ascii_case(self.tag(w))) {
                     if !order.contains(t) {
                         order.push(t);
                     }
@@ -97,15 +96,20 @@ impl Catalog {
                 }
             }
             for t in self.tasks.iter().filter(|t| !order.contains(&t.name)) {
-                log::debug!("task {} skipped for {}: not in tasks", t.name, target.label());
+                log::debug!(
+                    "task {} skipped for {}: not in tasks",
+                    t.name,
+                    target.label()
+                );
             }
         }
         order.retain(|t| {
-            let off = excluded
-                .iter()
-                .any(|e| self.tag(e).eq_ignore_ascii_case(t));
+            let off = excluded.iter().any(|e| self.tag(e).eq_ignore_ascii_case(t));
             if off {
-                log::info!("task {t} skipped for {}: switched off (--no-task)", target.label());
+                log::info!(
+                    "task {t} skipped for {}: switched off (--no-task)",
+                    target.label()
+                );
             }
             !off
         });
@@ -327,12 +331,10 @@ mod tests {
             [contact::STEP, "Inventory", "SNMP", "Deploy"]
         );
         assert!(plan.ok());
-        assert!(plan
-            .outcomes()
-            .contains(&Outcome {
-                step: "NetDiscovery",
-                text: "skipped: no job from this server".into()
-            }));
+        assert!(plan.outcomes().contains(&Outcome {
+            step: "NetDiscovery",
+            text: "skipped: no job from this server".into()
+        }));
 
         let mut plan = Plan::new(&CATALOG, &config, &server());
         assert_eq!(plan.next(&CATALOG, &config), Some(contact::STEP));
@@ -366,7 +368,10 @@ mod tests {
             [contact::STEP, "Inventory", "SNMP"]
         );
         let local = Target::Local("-".into());
-        assert_eq!(Plan::new(&CATALOG, &config, &local).remaining(), ["Inventory", "SNMP"]);
+        assert_eq!(
+            Plan::new(&CATALOG, &config, &local).remaining(),
+            ["Inventory", "SNMP"]
+        );
         config
             .set("tasks", "Deploy,...", Origin::CommandLine)
             .unwrap();
@@ -382,7 +387,9 @@ mod tests {
             .set("no-task", "Inventory", Origin::CommandLine)
             .unwrap();
         assert!(
-            Plan::new(&CATALOG, &config, &server()).remaining().is_empty(),
+            Plan::new(&CATALOG, &config, &server())
+                .remaining()
+                .is_empty(),
             "no task: no contact"
         );
         assert_eq!(CATALOG.tag("netinventory"), "SNMP");

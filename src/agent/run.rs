@@ -38,23 +38,7 @@ pub fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
-/// A random number in `0..n` (from the kernel's generator).
-pub fn random_below(n: u64) -> u64 {
-    if n == 0 {
-        return 0;
-    }
-    let mut b = [0u8; 8];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut b))
-        .is_err()
-    {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        b = (t.as_nanos() as u64 ^ std::process::id() as u64).to_le_bytes();
-    }
-    u64::from_le_bytes(b) % n
-}
+pub use super::clock::random_below;
 
 /// Runs the steps of one target (the contact for a server, then the planned tasks);
 /// true when all succeeded.

@@ -226,10 +226,7 @@ pub fn run(cli: &Cli, config: Config, equipment: Equipment) -> i32 {
         resolving: None,
         last: Vec::new(),
     };
-    let host = nix::unistd::gethostname()
-        .map(|h| h.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if let Err(e) = state::deviceid(&vardir, &host) {
+    if let Err(e) = crate::agent::host::deviceid(&vardir) {
         log::warn!("{e}");
     }
     daemon.refresh_context();
@@ -695,7 +692,11 @@ fn runs_text(schedule: &[(String, String)], last: &[(String, Vec<Outcome>)]) -> 
         let outcomes = last.iter().find(|(l, _)| l == label).map(|(_, o)| o);
         for o in outcomes.into_iter().flatten() {
             // one line each, whatever a message holds
-            let text: String = o.text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let text: String = o
+                .text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
             out.push_str(&format!("\n  {}: {text}", step_label(o.step)));
         }
     }
@@ -709,7 +710,10 @@ mod tests {
     #[test]
     fn status_says_per_target_and_task_the_last_outcome_and_the_next_run() {
         let schedule = vec![
-            ("server http://a/ocsinventory".to_string(), "2026-12-08 06:00:00".to_string()),
+            (
+                "server http://a/ocsinventory".to_string(),
+                "2026-12-08 06:00:00".to_string(),
+            ),
             ("stdout".to_string(), "2026-12-08 07:00:00".to_string()),
         ];
         let last = vec![(
