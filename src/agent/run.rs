@@ -17,6 +17,10 @@ use super::target::{self, Target};
 pub fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
     let mut config = Config::new();
     match &cli.conf_file {
+        // The Perl agent's file, named on the command line, read as when found in its place.
+        Some(path) if super::legacy::is_perl_file(Path::new(path)) => {
+            super::legacy::load_perl_file(&mut config, Path::new(path)).map_err(ConfigError)?
+        }
         Some(path) => config.load_file(Path::new(path))?,
         None if Path::new(DEFAULT_CONF_FILE).exists() => {
             config.load_file(Path::new(DEFAULT_CONF_FILE))?
