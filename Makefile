@@ -17,8 +17,11 @@ build:
 inventory:
 	$(CARGO) run --release --quiet -- --stdout
 
-# The test suite (unit tests and the end-to-end tests in t/).
+# The test suite (unit tests and the end-to-end tests in t/). First the packages its
+# tests need (.ci/packages): installed when run as root, else one apt-get line is
+# printed and the tests that need them are marked ignored.
 test:
+	sh .ci/packages.sh build test
 	$(CARGO) test $(TEST_FLAGS)
 
 lint:
