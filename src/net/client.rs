@@ -127,12 +127,15 @@ impl Client {
         }
     }
 
-    /// The credentials that belong to the origin of `url`, if any.
+    /// The credentials that belong to the origin of `url`, if any: a configured
+    /// server's, or those of its upgrade to https (`http://h` → `https://h`, what a
+    /// server redirecting to TLS asks for; the other way is never followed).
     fn credentials_for(&self, url: &str) -> Option<&Credentials> {
+        let to = Origin::of(url)?;
         self.options
             .servers
             .iter()
-            .filter(|s| Some(&s.origin) == Origin::of(url).as_ref())
+            .filter(|s| s.origin == to || s.origin.upgraded().as_ref() == Some(&to))
             .find_map(|s| s.credentials.as_ref())
     }
 

@@ -51,6 +51,18 @@ impl Origin {
     }
 }
 
+impl Origin {
+    /// The same host over https, when this is http on the default port: where a server
+    /// that moves to TLS redirects to.
+    pub fn upgraded(&self) -> Option<Origin> {
+        (self.scheme == "http" && self.port == 80).then(|| Origin {
+            scheme: "https".into(),
+            host: self.host.clone(),
+            port: 443,
+        })
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         if self.host.contains(':') {
@@ -182,6 +194,10 @@ mod tests {
         assert_ne!(server, Origin::of("https://srv:8443/ocsinventory"));
         assert_ne!(server, Origin::of("https://srv.evil/ocsinventory"));
         assert_eq!(server, Origin::of("https://SRV:443/other"));
+        // http://srv's upgrade is https://srv; nothing is the upgrade of https
+        assert_eq!(Origin::of("http://srv/x").unwrap().upgraded(), server);
+        assert_eq!(Origin::of("http://srv:8080/x").unwrap().upgraded(), None);
+        assert_eq!(server.unwrap().upgraded(), None);
     }
 
     #[test]
