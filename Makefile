@@ -17,8 +17,11 @@ build:
 inventory:
 	$(CARGO) run --release --quiet -- --stdout
 
-# The test suite (unit tests and the end-to-end tests in t/).
+# The test suite (unit tests and the end-to-end tests in t/). First the packages its
+# tests need (.ci/packages): installed when run as root, else one apt-get line is
+# printed and the tests that need them are marked ignored.
 test:
+	sh .ci/packages.sh build test
 	$(CARGO) test $(TEST_FLAGS)
 
 lint:
@@ -112,8 +115,13 @@ bench-daemon:
 TESTSRV_B = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-b OCS_HTTP_PORT=18090 \
             OCS_HTTPS_PORT=18453 OCS_BADNAME_PORT=18454
 
-.PHONY: integration integration-servers integration-stop
-integration: integration-servers
+# `make integration` (root): every real-server and real-peer suite, listed once here;
+# each block below defines its own.
+.PHONY: integration integration-ocs integration-servers integration-stop
+integration: integration-ocs integration-dialect integration-packages integration-deploy \
+	integration-snmp integration-killnine
+
+integration-ocs: integration-servers
 	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test integration_ocs -- --test-threads=1
 # ---- discovery: IPDISCOVER into netmap (starts its own server instance, 18180) ----
 	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test ipdiscover_ocs
@@ -132,7 +140,6 @@ integration-stop:
 # Debian's Perl ocsinventory-agent and ours into the same real OCS server (its own
 # instance: 18480/18843/18844, started and stopped by the test), every column compared.
 .PHONY: integration-dialect
-integration: integration-dialect
 integration-dialect:
 	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test ocs_dialect -- --test-threads=1
 # ---- end of dialect ----
@@ -191,8 +198,6 @@ integration-packages: deb
 		-- --test-threads=1 --nocapture || status=$$?; \
 	$(TESTSRV_PKG) bash t/ocs-server/stop.sh; exit $$status
 
-# `make integration` runs these too (a prerequisite added here, its recipe untouched).
-integration: integration-packages
 # ---- end of packages block ---------------------------------------------------------
 # ---- deploy ----------------------------------------------------------------------
 # The Deploy task against its own real OCS server instance (packages made by
@@ -202,7 +207,6 @@ TESTSRV_DEPLOY = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-deploy OCS_HTTP_P
                  OCS_HTTPS_PORT=18743 OCS_BADNAME_PORT=18744
 
 .PHONY: integration-deploy bench-deploy
-integration: integration-deploy
 integration-deploy:
 	$(TESTSRV_DEPLOY) bash t/ocs-server/start.sh
 	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test deploy_ocs -- --test-threads=1
@@ -221,8 +225,6 @@ TESTSRV_SNMP = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-snmp OCS_HTTP_PORT=
                OCS_HTTPS_PORT=18643 OCS_BADNAME_PORT=18644
 
 .PHONY: integration-snmp integration-snmp-stop
-integration: integration-snmp
-
 integration-snmp:
 	SNMPSIM_DIR=$(SNMPSIM_DIR) bash t/snmpsim/serve.sh list >/dev/null 2>&1 || true
 	SNMP_LIVE=1 SNMPSIM_DIR=$(SNMPSIM_DIR) $(CARGO) test $(TEST_FLAGS) --test snmp_live -- --test-threads=1
@@ -246,7 +248,6 @@ fuzz:
 TESTSRV_HARD = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-hard OCS_HTTP_PORT=18580 \
                OCS_HTTPS_PORT=18943 OCS_BADNAME_PORT=18944
 .PHONY: integration-killnine
-integration: integration-killnine
 integration-killnine:
 	$(TESTSRV_HARD) bash t/ocs-server/start.sh
 	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test killnine -- --test-threads=1 --nocapture

@@ -1,18 +1,35 @@
 //! ocsinventory-agent: inventories a Linux/BSD machine and reports to OCS Inventory NG
 //! and GLPI servers.
 //!
-//! The crate is laid out like the architecture:
-//! - [`agent`]: the core, with the CLI, the configuration, the logger, the state directory and the
-//!   task runner that starts every task in its own sandboxed child process;
-//! - [`daemon`]: the `--daemon` parent: schedule, HTTP interface, signals, PID file;
+//! The crate is laid out like the architecture, in layers whose imports point down only
+//! (a unit test, `layers`, counts them and fails on a cycle):
+//!
+//! ```text
+//!  daemon     task ──> snmp
+//!     \      /    \
+//!      agent  ──>  source
+//!        |
+//!       net ──> encoding
+//! ```
+//!
+//! - [`daemon`]: the `--daemon` parent: schedule, HTTP interface, signals, PID file; it
+//!   plans runs from the task table the binary gives it;
+//! - [`task`]: one folder per task (NetDiscovery, Inventory, SNMP, Deploy, WakeOnLan),
+//!   declared in one table ([`task::CATALOG`]) with their body ([`task::run`]);
+//! - [`snmp`]: SNMP values, BER, v1/v2c/v3 (USM), the engine, walk files, identification;
+//! - [`agent`]: the core, with the CLI, the configuration, the logger, the state directory,
+//!   the run plan and the task runner that starts every task in its own sandboxed child
+//!   process; it never imports a task;
 //! - [`source`]: the only way tasks read the system (files, directories, commands), live,
 //!   recorded (`--capture`) or replayed (`--replay`);
-//! - [`task`]: one folder per task (inventory, …), each one a feature of the agent;
-//! - [`net`]: talking to servers (HTTP(S) client, OCS protocol).
+//! - [`net`]: talking to servers (HTTP(S) client on plain options, OCS protocol);
+//! - [`encoding`]: base64 and text encodings.
 
 pub mod agent;
 pub mod daemon;
 pub mod encoding;
+#[cfg(test)]
+mod layers;
 pub mod net;
 pub mod snmp;
 pub mod source;

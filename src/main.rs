@@ -6,6 +6,12 @@ use std::process::ExitCode;
 use ocsinventory_agent::agent::{alloc, cli, logger, run, runner};
 use ocsinventory_agent::{daemon, task};
 
+/// The tasks, handed to the core: their table, and their body for the task children.
+const TASKS: runner::Tasks = runner::Tasks {
+    catalog: &task::CATALOG,
+    body: task::run,
+};
+
 #[global_allocator]
 static ALLOCATOR: alloc::Allocator = alloc::Allocator;
 
@@ -29,7 +35,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         cli::Action::TaskChild { task, target } => {
-            return ExitCode::from(runner::child_main(task, target) as u8);
+            return ExitCode::from(runner::child_main(task, target, TASKS) as u8);
         }
         _ => {}
     }
@@ -51,6 +57,7 @@ fn main() -> ExitCode {
         let equipment = daemon::Equipment {
             tls: Some(daemon::tls::openssl_acceptor),
             agent_binary: std::env::current_exe().unwrap_or_default(),
+            catalog: &task::CATALOG,
         };
         return ExitCode::from(daemon::run(&cli, config, equipment) as u8);
     }
@@ -67,6 +74,6 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        _ => ExitCode::from(run::run_once(&config) as u8),
+        _ => ExitCode::from(run::run_once(&config, TASKS) as u8),
     }
 }

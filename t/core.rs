@@ -171,7 +171,7 @@ fn hung_task_is_killed_at_its_limit_and_parent_goes_on() {
     let took = t.elapsed();
     let err = stderr(&o);
     assert!(
-        err.contains("[core][ERROR] task TestSleep killed after 2 s"),
+        err.contains("[core][ERROR] task TestSleep for stdout killed after 2 s"),
         "{err}"
     );
     assert!(took < Duration::from_secs(12), "took {took:?}");
@@ -199,7 +199,7 @@ fn memory_hog_hits_its_cap() {
     ]);
     let err = stderr(&o);
     assert!(
-        err.contains("[core][ERROR] task TestMemory exceeded its memory cap of 128 MB"),
+        err.contains("[core][ERROR] task TestMemory for stdout exceeded its memory cap of 128 MB"),
         "{err}"
     );
     assert_eq!(o.status.code(), Some(1));
@@ -216,7 +216,7 @@ fn crashing_task_is_reported() {
         "TestCrash",
     ]);
     assert!(
-        stderr(&o).contains("task TestCrash killed by signal 11"),
+        stderr(&o).contains("task TestCrash for stdout killed by signal 11"),
         "{}",
         stderr(&o)
     );
@@ -400,4 +400,48 @@ fn man_page_renders_without_warnings() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "warnings");
     assert!(String::from_utf8_lossy(&out.stdout).contains("OPTIONS"));
+}
+
+#[test]
+fn the_perl_agents_file_through_conf_file_keeps_its_state_and_deviceid() {
+    // `ocsinventory-agent --conf-file /etc/ocsinventory/ocsinventory-agent.cfg`: the Perl
+    // agent's names read as ours, its state directory and DEVICEID kept (no second
+    // computer in OCS).
+    let d = tmp("perl-conf");
+    let var = d.join("perl-var");
+    let server = "http://127.0.0.1:9/ocsinventory";
+    let perl_state = var.join(server.replace('/', "_"));
+    std::fs::create_dir_all(&perl_state).unwrap();
+    let perl_id = "perlbox-2024-01-02-03-04-05";
+    std::fs::write(
+        perl_state.join("ocsinv.conf"),
+        format!("<CONF>\n  <DEVICEID>{perl_id}</DEVICEID>\n</CONF>\n"),
+    )
+    .unwrap();
+    let conf = d.join("ocsinventory-agent.cfg");
+    std::fs::write(
+        &conf,
+        format!(
+            "server={server}\nbasevardir={}\nssl=1\nnosoftware=1\nrealm=ocs\n\
+             user=YWdlbnQ=\ntimeout=5\n",
+            var.display()
+        ),
+    )
+    .unwrap();
+    let o = agent(&[
+        "--conf-file",
+        conf.to_str().unwrap(),
+        "--tasks",
+        "Inventory",
+    ]);
+    let err = stderr(&o);
+    assert!(!err.contains("unknown configuration directive"), "{err}");
+    // port 9 refuses: the inventory is kept in the Perl agent's state directory
+    assert!(err.contains("connection refused"), "{err}");
+    let state = std::fs::read_to_string(var.join("agent.state")).unwrap_or_default();
+    assert!(
+        state.contains(&format!("deviceid={perl_id}")),
+        "{state}\n{err}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
 }

@@ -43,6 +43,7 @@ fn opts(ms: u64) -> snmp::Options {
 }
 
 #[test]
+#[cfg_attr(missing_snmpd, ignore = "needs snmpd: apt-get install snmpd snmp")]
 fn engine_reads_v1_v2c_v3_and_fails_cleanly() {
     let _a = Snmpd::start(&Agent {
         addr: "127.0.1.50",
@@ -228,6 +229,7 @@ fn agent_field<'a>(msgs: &'a [Node], name: &str) -> Option<&'a str> {
 }
 
 #[test]
+#[cfg_attr(missing_snmpd, ignore = "needs snmpd: apt-get install snmpd snmp")]
 fn by_hand_scan_finds_the_five_agents_of_forty_addresses() {
     let addrs = [
         "127.0.1.2",
@@ -399,6 +401,7 @@ fn receiver(prolog_reply: String) -> (String, Arc<Mutex<Vec<String>>>) {
 }
 
 #[test]
+#[cfg_attr(missing_snmpd, ignore = "needs snmpd: apt-get install snmpd snmp")]
 fn server_job_messages_as_devices_are_found() {
     let _a = Snmpd::start(&Agent {
         addr: "127.0.1.70",

@@ -136,6 +136,37 @@ fn basic_auth_after_a_401_and_lazy_skips() {
 }
 
 #[test]
+fn a_task_that_does_not_run_says_why_once() {
+    let v = tmpdir("why");
+    let fake = FakeServer::start(vec![Reply::Xml(STOP)]);
+    let url = fake.url();
+    let out = agent(&v, &["-s", &url, "--no-task", "WakeOnLan"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let said = |task: &str, why: &str| {
+        let line = format!("[INFO] task {task} skipped for server {url}: {why}");
+        err.matches(&line).count()
+    };
+    assert_eq!(said("WakeOnLan", "switched off (--no-task)"), 1, "{err}");
+    for task in ["NetDiscovery", "SNMP", "Deploy"] {
+        assert_eq!(said(task, "no job from this server"), 1, "{err}");
+    }
+    assert!(!err.contains("task Inventory skipped"), "{err}");
+    fake.finish();
+    // the next contact is ~24 h away: with --lazy, every task says it waits for it
+    let out = agent(&v, &["-s", &url, "--lazy"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    for task in ["NetDiscovery", "Inventory", "SNMP", "Deploy", "WakeOnLan"] {
+        let line = format!(
+            "task {task} skipped for server {url}: the contact was skipped (not due before "
+        );
+        assert_eq!(err.matches(&line).count(), 1, "{task}: {err}");
+    }
+    std::fs::remove_dir_all(&v).unwrap();
+}
+
+#[test]
 fn one_failing_server_does_not_stop_the_others() {
     let v = tmpdir("several");
     let good = FakeServer::start(vec![Reply::Xml(STOP)]);

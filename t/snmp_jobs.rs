@@ -182,6 +182,7 @@ fn bad_device(addr: &str, how: Bad) {
 }
 
 #[test]
+#[cfg_attr(missing_snmpd, ignore = "needs snmpd: apt-get install snmpd snmp")]
 fn snmpquery_job_with_bad_devices() {
     let _good = Snmpd::start(&Agent {
         addr: "127.0.2.4",

@@ -209,7 +209,7 @@ pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Resul
     }
     write_contact(&dir, "started", now, "");
     if url.starts_with("https://") && config.flag("no-ssl-check") {
-        log::warn!("server {shown}: certificate checks are off (no-ssl-check): anybody could pose as this server");
+        log::warn!("server {shown}: certificate checks are off for this server (no-ssl-check): anybody could pose as it; every other host (Deploy package hosts, mirrors) is still checked");
     }
     let client =
         Client::new(url, config, useragent).map_err(|e| failed(&dir, &sched, now, config, e))?;
@@ -263,13 +263,7 @@ pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Resul
 /// Records a failed contact; returns the error for the parent.
 fn failed(dir: &Path, sched: &Schedule, now: u64, config: &Config, why: String) -> String {
     write_contact(dir, "failed", now, "");
-    let delaytime = config.number("delaytime", schedule::DEFAULT_DELAYTIME);
-    let next = schedule::after_failure(sched, now, delaytime, &why);
-    let when = next.retry;
-    if let Err(e) = schedule::save(dir, &next) {
-        log::error!("{e}");
-    }
-    format!("{why}; next try in {when} s")
+    schedule::failed(dir, sched, now, config, why)
 }
 
 /// A Unix time as local `YYYY-MM-DD HH:MM:SS`.

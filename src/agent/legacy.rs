@@ -235,6 +235,60 @@ fn read_into(
     Ok(())
 }
 
+/// Whether `path`, given with `--conf-file`, is the Perl OCS agent's file: named
+/// `ocsinventory-agent.cfg`, or holding one of its own names (`basevardir`, `ca`,
+/// `ssl`…) that are not ours.
+pub fn is_perl_file(path: &Path) -> bool {
+    if path
+        .file_name()
+        .is_some_and(|n| n == "ocsinventory-agent.cfg")
+    {
+        return true;
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    String::from_utf8_lossy(&bytes).lines().any(|line| {
+        let key = line.split_once('=').map_or("", |(k, _)| k.trim());
+        !line.trim_start().starts_with('#')
+            && !options::find(&key.to_ascii_lowercase()).is_some_and(|o| o.config)
+            && PERL_OCS
+                .iter()
+                .any(|(k, a)| key.eq_ignore_ascii_case(k) && !matches!(a, Alias::Base64(_)))
+    })
+}
+
+/// Loads the Perl OCS agent's file named by `--conf-file` as the configuration file: its
+/// names read as ours (as when it is found in its default place), the Perl agent's
+/// state taken over (`migrate`), one warning naming what was left out.
+pub fn load_perl_file(config: &mut Config, path: &Path) -> Result<(), String> {
+    let agent = OldAgent::PerlOcs;
+    let old = read(agent, path)
+        .map_err(|e| format!("cannot read configuration file {}: {e}", path.display()))?;
+    for (key, value, line) in &old.values {
+        let origin = Origin::File {
+            path: path.to_path_buf(),
+            line: *line,
+        };
+        config
+            .set(key, value, origin)
+            .map_err(|e| format!("{}:{line}: {e}", path.display()))?;
+    }
+    let mut left: Vec<&str> = old.left_out.iter().map(String::as_str).collect();
+    left.sort_unstable();
+    left.dedup();
+    if !left.is_empty() {
+        config.warnings.push(format!(
+            "{}: {}'s configuration, read as ours (left out: {})",
+            path.display(),
+            agent.label(),
+            left.join(", ")
+        ));
+    }
+    config.migrated.push((agent, path.to_path_buf()));
+    Ok(())
+}
+
 /// Adopts the first old configuration file that names a target when ours names none
 /// (see the module's rules). Values already set are kept; list values are merged.
 pub fn adopt(config: &mut Config) {

@@ -3,13 +3,17 @@
 
 pub mod alloc;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod contact;
+pub mod host;
 pub mod legacy;
 pub mod logger;
 pub mod migrate;
+pub mod net_options;
 pub mod options;
 pub mod pipe;
+pub mod plan;
 pub mod run;
 pub mod runner;
 pub mod schedule;

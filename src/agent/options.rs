@@ -230,14 +230,14 @@ pub const OPTIONS: &[Opt] = &[
         "u",
         Value,
         "USER",
-        "user name for HTTP Basic authentication",
+        "user name for HTTP Basic authentication (sent to the configured servers only)",
     ),
     opt(
         "password",
         "p",
         Value,
         "PASSWORD",
-        "password for HTTP Basic authentication",
+        "password for HTTP Basic authentication (sent to the configured servers only)",
     ),
     opt(
         "proxy",
@@ -265,7 +265,7 @@ pub const OPTIONS: &[Opt] = &[
         "",
         Flag,
         "",
-        "do not verify server certificates (insecure)",
+        "do not verify the configured servers' certificates (insecure; every other host, Deploy package hosts and mirrors included, is still checked)",
     ),
     opt(
         "timeout",

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use super::cli::Cli;
 use super::config::{Config, ConfigError, DEFAULT_CONF_FILE};
-use super::runner::{self, Limits};
+use super::plan::{step_label, Plan};
+use super::runner::{self, Limits, Tasks};
 use super::target::{self, Target};
-use crate::task;
 
 /// Loads the configuration: the file (`--conf-file`, else the default one when it
 /// exists), then the command line over it, then an old agent's file when none of these
@@ -17,6 +17,10 @@ use crate::task;
 pub fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
     let mut config = Config::new();
     match &cli.conf_file {
+        // The Perl agent's file, named on the command line, read as when found in its place.
+        Some(path) if super::legacy::is_perl_file(Path::new(path)) => {
+            super::legacy::load_perl_file(&mut config, Path::new(path)).map_err(ConfigError)?
+        }
         Some(path) => config.load_file(Path::new(path))?,
         None if Path::new(DEFAULT_CONF_FILE).exists() => {
             config.load_file(Path::new(DEFAULT_CONF_FILE))?
@@ -38,57 +42,22 @@ pub fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
-/// A random number in `0..n` (from the kernel's generator).
-pub fn random_below(n: u64) -> u64 {
-    if n == 0 {
-        return 0;
-    }
-    let mut b = [0u8; 8];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut b))
-        .is_err()
-    {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        b = (t.as_nanos() as u64 ^ std::process::id() as u64).to_le_bytes();
-    }
-    u64::from_le_bytes(b) % n
-}
+pub use super::clock::random_below;
 
 /// Runs the steps of one target (the contact for a server, then the planned tasks);
 /// true when all succeeded.
-pub fn run_target(config: &Config, target: &Target) -> bool {
-    let mut all_ok = true;
-    let mut steps = task::steps(config, target);
-    if steps.is_empty() {
-        log::warn!("no task to run for {}", target.label());
+pub fn run_target(config: &Config, target: &Target, tasks: Tasks) -> bool {
+    let mut plan = Plan::new(tasks.catalog, config, target);
+    while let Some(name) = plan.next(tasks.catalog, config) {
+        log::debug!("starting {} for {}", step_label(name), target.label());
+        let result = runner::run_task(name, target, config, Limits::from_config(config), tasks);
+        plan.done(name, &result);
     }
-    while let Some(name) = steps.pop_front() {
-        if !task::ready(name, target, config) {
-            continue;
-        }
-        log::debug!("starting {} for {}", task::step_label(name), target.label());
-        let result = runner::run_task(name, target, config, Limits::from_config(config));
-        match &result {
-            Ok(report) => log::info!(
-                "{} for {}: {}",
-                task::step_label(name),
-                target.label(),
-                report.get("message").unwrap_or("done")
-            ),
-            Err(why) => {
-                log::error!("{} {why}", task::step_label(name));
-                all_ok = false;
-            }
-        }
-        task::after_step(name, &result, &mut steps);
-    }
-    all_ok
+    plan.ok()
 }
 
 /// The non-daemon run; returns the exit code.
-pub fn run_once(config: &Config) -> i32 {
+pub fn run_once(config: &Config, tasks: Tasks) -> i32 {
     let targets = target::targets(config);
     if targets.is_empty() {
         log::error!("no target defined: use --server URL, --local PATH or --stdout");
@@ -102,7 +71,7 @@ pub fn run_once(config: &Config) -> i32 {
     }
     let mut ok = true;
     for t in &targets {
-        ok &= run_target(config, t);
+        ok &= run_target(config, t, tasks);
     }
     if ok {
         0

@@ -47,6 +47,7 @@ use nix::unistd::{alarm, dup2, execv, fork, pipe2, setpgid, ForkResult, Pid};
 
 use super::config::Config;
 use super::pipe::PipeReader;
+use super::plan::Catalog;
 use super::target::Target;
 
 /// The file descriptor a task child writes its report to.
@@ -126,8 +127,16 @@ impl Limits {
     }
 }
 
-/// What a forked task child runs: the task, its target, the configuration, the report pipe.
-pub type ChildBody = fn(&str, &Target, &Config, OwnedFd) -> i32;
+/// A task's body: runs task `name` for a target in the current (child) process.
+pub type TaskBody = fn(&str, &Target, &Config) -> Result<Report, String>;
+
+/// What the binary gives the runner: the task table (for log tags) and the body. The
+/// runner never imports the tasks.
+#[derive(Clone, Copy, Debug)]
+pub struct Tasks {
+    pub catalog: &'static Catalog,
+    pub body: TaskBody,
+}
 
 /// How a task child becomes the task.
 #[derive(Clone, Copy, Debug)]
@@ -135,7 +144,7 @@ pub enum Start<'a> {
     /// Fork alone: the copy runs the body with the configuration it already has. Only
     /// for single-threaded parents. (The body is a parameter so that a binary that only
     /// ever executes tasks — the lean daemon — does not link the tasks' code.)
-    Fork(ChildBody),
+    Fork(Tasks),
     /// Fork, then execute the agent binary at this path in task mode.
     Exec(&'a Path),
 }
@@ -157,9 +166,10 @@ pub fn run_task(
     target: &Target,
     config: &Config,
     limits: Limits,
+    tasks: Tasks,
 ) -> Result<Report, String> {
     let mut child = if thread_count() == Some(1) {
-        Child::spawn(Start::Fork(serve), task, target, config, limits)?
+        Child::spawn(Start::Fork(tasks), task, target, config, limits)?
     } else {
         let exe =
             std::env::current_exe().map_err(|e| format!("cannot find the agent binary: {e}"))?;
@@ -240,7 +250,7 @@ impl Child {
                             let _ = execv(&argv[0], &argv);
                         }
                     }
-                    Start::Fork(body) => {
+                    Start::Fork(tasks) => {
                         // A forked copy keeps its own descriptors (the parent's log file may
                         // well be fd 3): the report goes to this pipe end, whatever its
                         // number. The parent's handlers (stop, reload…) are not the
@@ -257,7 +267,7 @@ impl Child {
                         }
                         alarm::set(seconds);
                         drop((cfg_r, cfg_w, rep_r));
-                        let code = body(task, target, config, rep_w);
+                        let code = serve(tasks, task, target, config, rep_w);
                         let _ = std::io::Write::flush(&mut std::io::stdout());
                         // SAFETY: _exit ends the copy without running the parent's exit
                         // handlers.
@@ -396,7 +406,7 @@ fn thread_count() -> Option<usize> {
 
 /// A task child re-executed in task mode (`--run-task`): reads the configuration from
 /// stdin, sets up logging, then runs the task. Returns the process exit code.
-pub fn child_main(task: &str, target: &str) -> i32 {
+pub fn child_main(task: &str, target: &str, tasks: Tasks) -> i32 {
     let mut text = String::new();
     let _ = std::io::stdin().read_to_string(&mut text);
     let config = Config::decode(&text).map_err(|e| e.to_string());
@@ -407,12 +417,12 @@ pub fn child_main(task: &str, target: &str) -> i32 {
     };
     match (config, target) {
         (Ok(config), Ok(target)) => {
-            let tag = crate::task::tag(task);
+            let tag = tasks.catalog.tag(task);
             if let Err(e) = super::logger::init(&config, tag) {
                 eprintln!("[{tag}][ERROR] {e}");
             }
             // SAFETY: fd 3 was set up by the parent for this process alone.
-            serve(task, &target, &config, unsafe {
+            serve(tasks, task, &target, &config, unsafe {
                 OwnedFd::from_raw_fd(REPORT_FD)
             })
         }
@@ -427,10 +437,10 @@ pub fn child_main(task: &str, target: &str) -> i32 {
 
 /// The task child's work, forked or re-executed: runs the task and writes its report
 /// to fd 3. Returns the exit code.
-fn serve(task: &str, target: &Target, config: &Config, report: OwnedFd) -> i32 {
+fn serve(tasks: Tasks, task: &str, target: &Target, config: &Config, report: OwnedFd) -> i32 {
     REPORT_TO.store(report.as_raw_fd(), Ordering::SeqCst);
     IN_TASK_CHILD.store(true, Ordering::SeqCst);
-    super::logger::set_tag(crate::task::tag(task));
+    super::logger::set_tag(tasks.catalog.tag(task));
     // Commands the task runs must not inherit the report pipe (a hung one would keep it open).
     let _ = fcntl(report.as_raw_fd(), FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC));
     // SAFETY: the handler only calls async-signal-safe functions.
@@ -439,7 +449,7 @@ fn serve(task: &str, target: &Target, config: &Config, report: OwnedFd) -> i32 {
     }
     let mut report_out = std::fs::File::from(report);
     let lock = super::target_lock::acquire(target, config);
-    let (report, code) = match lock.and_then(|_held| crate::task::run(task, target, config)) {
+    let (report, code) = match lock.and_then(|_held| (tasks.body)(task, target, config)) {
         Ok(r) => (r, 0),
         Err(e) => {
             let mut r = Report::default();

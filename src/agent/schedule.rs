@@ -48,13 +48,7 @@ pub struct Schedule {
     pub last_error: String,
 }
 
-/// The current Unix time in seconds.
-pub fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
+pub use super::clock::now;
 
 /// The width of the random jitter taken off a period.
 pub fn jitter_range(period: u64) -> u64 {
@@ -155,6 +149,18 @@ pub fn save(dir: &Path, s: &Schedule) -> Result<(), String> {
     }
     let path = dir.join(FILE);
     state::write_kv(&path, &kv).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Records a failed contact with the server whose state directory is `dir`: the next
+/// try moves back (`after_failure`); returns the error, with when the next try is.
+pub fn failed(dir: &Path, sched: &Schedule, now: u64, config: &Config, why: String) -> String {
+    let delaytime = config.number("delaytime", DEFAULT_DELAYTIME);
+    let next = after_failure(sched, now, delaytime, &why);
+    let when = next.retry;
+    if let Err(e) = save(dir, &next) {
+        log::error!("{e}");
+    }
+    format!("{why}; next try in {when} s")
 }
 
 /// The state directory of server `url` (created when missing).

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use ocsinventory_agent::agent::{cli, logger, run};
-use ocsinventory_agent::daemon;
+use ocsinventory_agent::{daemon, task};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +40,8 @@ fn main() -> ExitCode {
     let equipment = daemon::Equipment {
         tls: None,
         agent_binary,
+        // The table alone (what plans a run); the bodies run in the full agent binary.
+        catalog: &task::CATALOG,
     };
     ExitCode::from(daemon::run(&cli, config, equipment) as u8)
 }

@@ -32,7 +32,6 @@ pub mod shared_files;
 pub mod signals;
 pub mod tls;
 
-use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -41,11 +40,11 @@ use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
 use crate::agent::cli::Cli;
 use crate::agent::config::{Config, Origin};
+use crate::agent::plan::{step_label, Catalog, Outcome, Plan};
 use crate::agent::runner::{self, Limits};
 use crate::agent::target::{self, Target};
 use crate::agent::trust::TrustEntry;
 use crate::agent::{run, state};
-use crate::task;
 
 pub use routes::{Context, Effect};
 use schedule::Schedule;
@@ -97,6 +96,8 @@ pub struct Equipment {
     pub tls: Option<tls::Setup>,
     /// The full agent binary, executed in task mode for every task.
     pub agent_binary: PathBuf,
+    /// The task table the runs are planned from (`task::CATALOG`).
+    pub catalog: &'static Catalog,
 }
 
 struct Daemon {
@@ -114,6 +115,8 @@ struct Daemon {
     reload_pending: bool,
     /// The server hosts being resolved (see `resolver`).
     resolving: Option<resolver::Pending>,
+    /// Per target label, how each step of its last run ended (for `/status`).
+    last: Vec<(String, Vec<Outcome>)>,
 }
 
 /// The HTTP interface after a reload.
@@ -127,12 +130,11 @@ enum Interface {
     Rebind(httpd::Settings),
 }
 
-/// A target being served: its remaining tasks and the child at work.
+/// A target being served: its run plan and the child at work.
 struct Running {
     index: usize,
-    tasks: VecDeque<&'static str>,
+    plan: Plan,
     child: Option<(&'static str, runner::Child)>,
-    ok: bool,
 }
 
 /// Runs the daemon until SIGTERM/SIGINT; returns the exit code.
@@ -222,11 +224,9 @@ pub fn run(cli: &Cli, config: Config, equipment: Equipment) -> i32 {
         running: None,
         reload_pending: false,
         resolving: None,
+        last: Vec::new(),
     };
-    let host = nix::unistd::gethostname()
-        .map(|h| h.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if let Err(e) = state::deviceid(&vardir, &host) {
+    if let Err(e) = crate::agent::host::deviceid(&vardir) {
         log::warn!("{e}");
     }
     daemon.refresh_context();
@@ -376,15 +376,11 @@ impl Daemon {
     fn start_target(&mut self, i: usize) {
         let target = self.schedules[i].target.clone();
         self.schedules[i].before_run(&self.config);
-        let tasks: VecDeque<&'static str> = task::steps(&self.config, &target);
-        if tasks.is_empty() {
-            log::warn!("no task to run for {}", target.label());
-        }
+        let plan = Plan::new(self.equipment.catalog, &self.config, &target);
         self.running = Some(Running {
             index: i,
-            tasks,
+            plan,
             child: None,
-            ok: true,
         });
         self.next_task();
     }
@@ -395,11 +391,8 @@ impl Daemon {
             return;
         };
         let target = self.schedules[run.index].target.clone();
-        while let Some(name) = run.tasks.pop_front() {
-            if !task::ready(name, &target, &self.config) {
-                continue;
-            }
-            let label = task::step_label(name);
+        while let Some(name) = run.plan.next(self.equipment.catalog, &self.config) {
+            let label = step_label(name);
             self.ctx.status = format!("running {label}");
             log::info!("running {label} for {}", target.label());
             let limits = Limits::from_config(&self.config);
@@ -409,11 +402,7 @@ impl Daemon {
                     run.child = Some((name, child));
                     return;
                 }
-                Err(why) => {
-                    log::error!("{label} for {} could not start: {why}", target.label());
-                    run.ok = false;
-                    task::after_step(name, &Err(why), &mut run.tasks);
-                }
+                Err(why) => run.plan.done(name, &Err(format!("could not start: {why}"))),
             }
         }
         self.end_target();
@@ -435,20 +424,8 @@ impl Daemon {
         let Some((name, child)) = run.child.take() else {
             return;
         };
-        let label = self.schedules[run.index].target.label();
-        let step = task::step_label(name);
         let result = child.finish();
-        match &result {
-            Ok(report) => log::info!(
-                "{step} for {label}: {}",
-                report.get("message").unwrap_or("done")
-            ),
-            Err(why) => {
-                log::error!("{step} for {label} {why}");
-                run.ok = false;
-            }
-        }
-        task::after_step(name, &result, &mut run.tasks);
+        run.plan.done(name, &result);
         self.next_task();
     }
 
@@ -460,7 +437,10 @@ impl Daemon {
         self.ctx.status = "waiting".into();
         runner::reap();
         let i = run.index;
-        self.schedules[i].after_run(&self.config, run.ok);
+        self.schedules[i].after_run(&self.config, run.plan.ok());
+        let label = self.schedules[i].target.label();
+        self.last.retain(|(l, _)| *l != label);
+        self.last.push((label, run.plan.outcomes().to_vec()));
         log::debug!(
             "next run of {} at {}",
             self.schedules[i].target.label(),
@@ -503,11 +483,12 @@ impl Daemon {
                 Target::Local(_) => None,
             })
             .collect();
-        let schedule = self
+        let schedule: Vec<(String, String)> = self
             .schedules
             .iter()
             .map(|s| (s.target.label(), s.next_run_text()))
             .collect();
+        let runs = runs_text(&schedule, &self.last);
         let c = &mut self.ctx;
         c.vardir = vardir;
         c.logfile = self.config.text("logfile").map(PathBuf::from);
@@ -515,6 +496,7 @@ impl Daemon {
         c.trust = trust;
         c.server_origins = origins;
         c.schedule = schedule;
+        c.runs = runs;
         self.start_resolving();
     }
 
@@ -698,5 +680,66 @@ impl Daemon {
         }
         self.refresh_context();
         log::info!("configuration reloaded: {} target(s)", self.schedules.len());
+    }
+}
+
+/// What `/status` says after its first line: per target, its next run, then how each
+/// step of its last run ended (`ok`, `failed` or `skipped`, and why).
+fn runs_text(schedule: &[(String, String)], last: &[(String, Vec<Outcome>)]) -> String {
+    let mut out = String::new();
+    for (label, next) in schedule {
+        out.push_str(&format!("\n{label}: next run {next}"));
+        let outcomes = last.iter().find(|(l, _)| l == label).map(|(_, o)| o);
+        for o in outcomes.into_iter().flatten() {
+            // one line each, whatever a message holds
+            let text: String = o
+                .text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            out.push_str(&format!("\n  {}: {text}", step_label(o.step)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_says_per_target_and_task_the_last_outcome_and_the_next_run() {
+        let schedule = vec![
+            (
+                "server http://a/ocsinventory".to_string(),
+                "2026-12-08 06:00:00".to_string(),
+            ),
+            ("stdout".to_string(), "2026-12-08 07:00:00".to_string()),
+        ];
+        let last = vec![(
+            "server http://a/ocsinventory".to_string(),
+            vec![
+                Outcome {
+                    step: "Contact",
+                    text: "ok: PROLOG answered SEND".into(),
+                },
+                Outcome {
+                    step: "Deploy",
+                    text: "skipped: no job from this server".into(),
+                },
+                Outcome {
+                    step: "Inventory",
+                    text: "failed: killed after 600 s\nsecond line".into(),
+                },
+            ],
+        )];
+        assert_eq!(
+            runs_text(&schedule, &last),
+            "\nserver http://a/ocsinventory: next run 2026-12-08 06:00:00\
+             \n  contact: ok: PROLOG answered SEND\
+             \n  task Deploy: skipped: no job from this server\
+             \n  task Inventory: failed: killed after 600 s second line\
+             \nstdout: next run 2026-12-08 07:00:00"
+        );
     }
 }

@@ -37,6 +37,8 @@ pub struct Context {
     pub status: String,
     /// Target label and its next run, as text, for the status page.
     pub schedule: Vec<(String, String)>,
+    /// After `/status`'s first line: each target's next run and last steps' outcomes.
+    pub runs: String,
     /// Refusal counts: DEVICEID guesses are limited, refusals logged sparingly.
     pub refusals: Refusals,
     /// Deploy parts whose SHA-512 was checked (not hashed again per request).
@@ -233,7 +235,7 @@ pub fn route(head: &Head, client: IpAddr, ctx: &Context) -> (Response, Effect) {
     let path = target.path.as_str();
     if path == "/status" {
         return (
-            Response::text(200, format!("status: {}", ctx.status)),
+            Response::text(200, format!("status: {}{}", ctx.status, ctx.runs)),
             Effect::None,
         );
     }

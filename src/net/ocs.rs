@@ -10,6 +10,10 @@
 use std::io::{Read, Write};
 
 use super::client::{read_capped, Capped, Client, NetError};
+
+/// The agent's User-Agent, the one every server exchange sends: OCS servers take the
+/// agent's kind and version from it (`OCS-NG_unified_unix_agent_v…`, the Perl agent's).
+pub const USER_AGENT: &str = concat!("OCS-NG_unified_unix_agent_v", env!("CARGO_PKG_VERSION"));
 use super::xmltree::Node;
 
 /// Largest decompressed reply accepted. An honest reply is a few KB (a PROLOG with

@@ -31,7 +31,7 @@ use crate::agent::runner::Report;
 use crate::agent::target::Target;
 
 /// The User-Agent of the Deploy exchanges (the OCS server checks it on PROLOG only).
-pub const USER_AGENT: &str = concat!("OCS-NG_unified_unix_agent_v", env!("CARGO_PKG_VERSION"));
+pub const USER_AGENT: &str = crate::net::ocs::USER_AGENT;
 
 pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
     let Target::Server(url) = target else {
@@ -77,8 +77,5 @@ pub fn has_job(target: &Target, config: &Config) -> bool {
 
 /// This agent's DEVICEID (the one the inventory sends).
 pub fn deviceid(vardir: &Path) -> Result<String, String> {
-    let host = nix::unistd::gethostname()
-        .map(|h| h.to_string_lossy().into_owned())
-        .map_err(|e| format!("cannot read the host name: {e}"))?;
-    crate::agent::state::deviceid(vardir, &host)
+    crate::agent::host::deviceid(vardir)
 }

@@ -34,7 +34,7 @@ use model::Inventory;
 /// The User-Agent / VERSIONCLIENT string. The OCS server accepts this agent name with
 /// a version whose `major.minor` is at most its own (2.8 for Debian 12's server):
 /// `2.10` reads as 2.1 there.
-pub const VERSIONCLIENT: &str = concat!("OCS-NG_unified_unix_agent_v", env!("CARGO_PKG_VERSION"));
+pub const VERSIONCLIENT: &str = crate::net::ocs::USER_AGENT;
 
 /// The source the configuration asks for.
 pub fn source(config: &Config) -> Result<Box<dyn Source>, String> {

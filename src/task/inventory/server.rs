@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::agent::config::Config;
 use crate::agent::contact::{self, local_time, read_accountinfo, write_accountinfo};
 use crate::agent::runner::Report;
-use crate::agent::schedule::{self, Schedule};
+use crate::agent::schedule::{self, failed, Schedule};
 use crate::agent::state;
 use crate::net::client::Client;
 use crate::net::ocs::{self, InventoryReply};
@@ -153,17 +153,6 @@ fn add_fragments(xml: &mut String, fragments: &[Node]) {
         log::debug!("adding {} to the inventory", f.name);
     }
     xml.insert_str(at, &text);
-}
-
-/// Records a failed contact; returns the error for the parent.
-fn failed(dir: &Path, sched: &Schedule, now: u64, config: &Config, why: String) -> String {
-    let delaytime = config.number("delaytime", schedule::DEFAULT_DELAYTIME);
-    let next = schedule::after_failure(sched, now, delaytime, &why);
-    let when = next.retry;
-    if let Err(e) = schedule::save(dir, &next) {
-        log::error!("{e}");
-    }
-    format!("{why}; next try in {when} s")
 }
 
 /// Keeps an inventory on disk for a server that could not take it now (collects one

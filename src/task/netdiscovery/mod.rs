@@ -38,7 +38,7 @@ use output::Sink;
 use scan::ScanOptions;
 
 const AGENT_VERSION: &str = env!("CARGO_PKG_VERSION");
-const USER_AGENT: &str = concat!("OCS-NG_unified_unix_agent_v", env!("CARGO_PKG_VERSION"));
+const USER_AGENT: &str = crate::net::ocs::USER_AGENT;
 
 pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
     let mut report = Report::ok();
@@ -100,10 +100,7 @@ fn run_job(
     config: &Config,
     report: &mut Report,
 ) -> Result<String, String> {
-    let host = nix::unistd::gethostname()
-        .map(|h| h.to_string_lossy().into_owned())
-        .unwrap_or_else(|_| "localhost".into());
-    let deviceid = state::deviceid(&state::vardir(config)?, &host)?;
+    let deviceid = crate::agent::host::deviceid(&state::vardir(config)?)?;
     let pid = &job.pid;
     let t0 = Instant::now();
     log::info!(

@@ -88,9 +88,7 @@ pub fn read_walk(path: &Path) -> Result<(OidTable, BTreeMap<u64, OidTable>), Str
 
 /// The DEVICEID the messages carry.
 pub fn deviceid(config: &Config) -> String {
-    let host = nix::unistd::gethostname()
-        .map(|h| h.to_string_lossy().into_owned())
-        .unwrap_or_else(|_| "localhost".into());
+    let host = crate::agent::host::name();
     state::vardir(config)
         .and_then(|v| state::deviceid(&v, &host))
         .unwrap_or_else(|_| format!("{}-2000-01-01-00-00-00", state::short_hostname(&host)))

@@ -18,7 +18,7 @@ use super::model::leaf;
 use super::{job, live, local, message};
 
 /// The User-Agent of the messages: the reference agents' task name and ours.
-const USER_AGENT: &str = concat!("OCS-NG_unified_unix_agent_v", env!("CARGO_PKG_VERSION"));
+const USER_AGENT: &str = crate::net::ocs::USER_AGENT;
 
 /// Sends one message; the reply (often empty) is only logged.
 fn send(client: &Client, xml: &str, plain: bool) -> Result<(), String> {
