@@ -13,6 +13,7 @@
 pub mod agent;
 pub mod daemon;
 pub mod encoding;
+pub mod fsutil;
 pub mod net;
 pub mod snmp;
 pub mod source;
