@@ -1,11 +1,13 @@
 //! A Deploy job and its files as `getJobs` gives them, checked on the way in.
 //!
-//! A file's key and each part are SHA-512s (128 hex digits: they become datastore
+//! A job's uuid must be a plain name (`names`: not `..`, no `/`, no control
+//! characters), since it names the job's work folder. A file's key and each part are SHA-512s (128 hex digits: they become datastore
 //! paths, so nothing else is accepted); its name must be one plain file name; mirrors
 //! must be http(s) URLs. A job whose file is missing or malformed is refused whole.
 
 use serde_json::Value;
 
+use super::super::names::plain_name;
 use super::super::unpack::safe_relative;
 
 #[derive(Clone, Debug)]
@@ -126,13 +128,8 @@ pub fn parse(answer: &Value) -> Vec<Result<Job, (String, String)>> {
     jobs.iter()
         .map(|j| {
             let uuid = j.get("uuid").map(text).unwrap_or_default();
-            if uuid.is_empty()
-                || uuid.len() > 128
-                || !uuid
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-            {
-                return Err((uuid, "job without a usable uuid".into()));
+            if let Err(why) = plain_name(&uuid) {
+                return Err((uuid, format!("uuid {why}")));
             }
             let mut job_files = Vec::new();
             for sha in j
