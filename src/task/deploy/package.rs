@@ -452,7 +452,7 @@ fn act(
     };
     match action {
         Action::Execute(command) => {
-            log::info!("package {id}: EXECUTE {command}");
+            log::info!("package {id}: EXECUTE {}", exec::redact(command));
             ran(
                 exec::run(
                     "/bin/sh",

@@ -108,7 +108,7 @@ fn cmd(params: &Value, workdir: &Path, settings: &Settings) -> Result<String, St
         .and_then(Value::as_object)
         .map(|o| o.iter().map(|(k, v)| (k.clone(), text(Some(v)))).collect())
         .unwrap_or_default();
-    log::info!("cmd: {command}");
+    log::info!("cmd: {}", exec::redact(&command));
     let r = exec::run(
         "/bin/sh",
         &["-c", &command],
@@ -141,7 +141,9 @@ fn cmd(params: &Value, workdir: &Path, settings: &Settings) -> Result<String, St
         .into_iter()
         .rev()
         .collect();
-    let msg = format!("exit status {code}; {}", tail.join(" | "));
+    // The tail goes to the server's job log and ours (at error level when it failed):
+    // masked like the output at debug level.
+    let msg = format!("exit status {code}; {}", exec::redact(&tail.join(" | ")));
     let Some(check) = params
         .get("retChecks")
         .and_then(Value::as_array)
@@ -160,7 +162,7 @@ fn cmd(params: &Value, workdir: &Path, settings: &Settings) -> Result<String, St
     if ok {
         Ok(msg)
     } else {
-        Err(format!("'{command}': {msg}"))
+        Err(format!("'{}': {msg}", exec::redact(&command)))
     }
 }
 
