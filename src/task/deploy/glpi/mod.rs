@@ -127,7 +127,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
                 if !uuid.is_empty() {
                     status.send(&uuid, "checking", Some("ko"), &why, &[]);
                 }
-                outcomes.push(format!("{uuid} ko"));
+                outcomes.push(format!("{} ko", uuid.escape_debug()));
             }
         }
     }
