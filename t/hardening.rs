@@ -514,3 +514,129 @@ fn a_job_uuid_of_dotdot_cannot_wipe_the_other_jobs_parts() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A self-signed certificate for 127.0.0.1 (the openssl command), or why not.
+fn loopback_cert(dir: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let ok = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
+        .args(["ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"])
+        .args(["-subj", "/CN=127.0.0.1", "-addext"])
+        .arg("subjectAltName=IP:127.0.0.1")
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        Ok((cert, key))
+    } else {
+        Err("the openssl command cannot make a certificate (apt-get install openssl)".into())
+    }
+}
+
+/// An HTTPS front on 127.0.0.1 for a plain HTTP server that closes after each answer:
+/// each request read whole over TLS, passed on, the answer passed back. Stops with the
+/// test process (its thread only accepts).
+fn https_front(cert: &Path, key: &Path, backend: u16) -> u16 {
+    use openssl::ssl::{SslAcceptor, SslFiletype, SslMethod};
+    let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).unwrap();
+    b.set_certificate_chain_file(cert).unwrap();
+    b.set_private_key_file(key, SslFiletype::PEM).unwrap();
+    let acceptor = b.build();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
+            let Ok(mut tls) = acceptor.accept(tcp) else {
+                continue;
+            };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && tls.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let len = String::from_utf8_lossy(&head)
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            let mut body = vec![0u8; len];
+            let _ = tls.read_exact(&mut body);
+            let Ok(mut back) = TcpStream::connect(("127.0.0.1", backend)) else {
+                continue;
+            };
+            let _ = back.write_all(&head).and_then(|_| back.write_all(&body));
+            let mut answer = Vec::new();
+            let _ = back.read_to_end(&mut answer);
+            let _ = tls.write_all(&answer);
+            let _ = tls.shutdown();
+        }
+    });
+    port
+}
+
+#[test]
+fn an_https_server_cannot_send_deploy_jobs_over_http() {
+    let dir = support::tmpdir("ocsa-hard", "downgrade");
+    let (cert, key) = match loopback_cert(&dir) {
+        Ok(c) => c,
+        Err(why) => {
+            eprintln!("SKIP an_https_server_cannot_send_deploy_jobs_over_http: {why}");
+            return;
+        }
+    };
+    std::fs::create_dir_all(dir.join("var")).unwrap();
+    let host = nix::unistd::gethostname().unwrap();
+    let host = host.to_string_lossy();
+    let id = format!(
+        "{}-2030-06-01-00-00-00",
+        host.split('.').next().unwrap_or("h")
+    );
+    std::fs::write(dir.join("var/agent.state"), format!("deviceid={id}\n")).unwrap();
+    // The server is reached over HTTPS; its getConfig names its Deploy service in clear.
+    let server = GlpiDeployServer::start(&id);
+    server.state.lock().unwrap().jobs = Some(json!({
+        "jobs": [{"uuid": "job-clear", "actions": [{"cmd": {"exec": "touch ran"}}]}],
+        "associatedFiles": {}
+    }));
+    let front = https_front(&cert, &key, server.port);
+    let url = format!("https://127.0.0.1:{front}/glpi/");
+    let log = dir.join("agent.log");
+    let o = support::agent::run(
+        &dir.join("var"),
+        &[
+            "--server",
+            &url,
+            "--ca-cert-file",
+            cert.to_str().unwrap(),
+            "--glpi-deploy",
+            "--tasks",
+            "Deploy",
+            "--logfile",
+            log.to_str().unwrap(),
+        ],
+    );
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    eprintln!("{text}{}", support::text(&o));
+    let asked = server.state.lock().unwrap().log.clone();
+    assert!(
+        asked.iter().any(|r| r.contains("getConfig")),
+        "the server was reached over HTTPS: {asked:?}"
+    );
+    assert!(
+        !asked.iter().any(|r| r.contains("getJobs")),
+        "jobs fetched in clear from an https server's http:// Deploy service: {asked:?}"
+    );
+    let refused: Vec<&str> = text.lines().filter(|l| l.contains("refused")).collect();
+    assert_eq!(refused.len(), 1, "one clear line: {text}");
+    assert!(refused[0].contains("http://"), "{}", refused[0]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
