@@ -82,8 +82,11 @@ fn parse_file(sha: &str, f: &Value) -> Result<DeployFile, String> {
     }
     let name = f.get("name").map(text).unwrap_or_default();
     let rel = safe_relative(&name).map_err(|e| format!("file name: {e}"))?;
-    if rel.components().count() != 1 {
-        return Err(format!("file name '{name}' is not a plain name"));
+    if rel.components().count() != 1 || name.chars().any(char::is_control) {
+        return Err(format!(
+            "file name '{}' is not a plain name",
+            name.escape_debug()
+        ));
     }
     let list = |k: &str| -> Vec<String> {
         f.get(k)
@@ -162,4 +165,31 @@ pub fn parse(answer: &Value) -> Vec<Result<Job, (String, String)>> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn uuids_and_file_names_must_be_plain_names() {
+        let sha = "a".repeat(128);
+        let answer = |uuid: &str, name: &str| {
+            json!({
+                "jobs": [{"uuid": uuid, "associatedFiles": [sha], "actions": []}],
+                "associatedFiles": {sha.clone(): {"name": name, "multiparts": [sha]}}
+            })
+        };
+        let first = |a: Value| parse(&a).into_iter().next().unwrap();
+        assert_eq!(first(answer("job-1", "f.tar.gz")).unwrap().uuid, "job-1");
+        for uuid in ["..", ".", "", "../x", "a/b", "a\u{7}"] {
+            let (got, why) = first(answer(uuid, "f")).unwrap_err();
+            assert_eq!(got, uuid);
+            assert!(why.contains("uuid"), "{why}");
+        }
+        for name in ["..", "a/b", "/etc/passwd", "a\nb", ""] {
+            assert!(first(answer("job-1", name)).is_err(), "{name:?}");
+        }
+    }
 }
