@@ -639,3 +639,62 @@ fn an_https_server_cannot_send_deploy_jobs_over_http() {
     assert!(refused[0].contains("http://"), "{}", refused[0]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_deploy_command_s_secrets_stay_out_of_the_log_and_the_server() {
+    let dir = support::tmpdir("ocsa-hard", "redact");
+    std::fs::create_dir_all(dir.join("var")).unwrap();
+    let host = nix::unistd::gethostname().unwrap();
+    let host = host.to_string_lossy();
+    let id = format!(
+        "{}-2030-06-01-00-00-00",
+        host.split('.').next().unwrap_or("h")
+    );
+    std::fs::write(dir.join("var/agent.state"), format!("deviceid={id}\n")).unwrap();
+    let server = GlpiDeployServer::start(&id);
+    let log = dir.join("agent.log");
+    let url = server.url();
+    let run = |debug: bool| {
+        server.state.lock().unwrap().jobs = Some(json!({
+            "jobs": [{"uuid": "job-secret", "actions": [{"cmd": {
+                "exec": "echo configuring; echo db_password=hunter2; echo done"}}]}],
+            "associatedFiles": {}
+        }));
+        let _ = std::fs::remove_file(&log);
+        let mut args = vec![
+            "--server",
+            &url,
+            "--glpi-deploy",
+            "--tasks",
+            "Deploy",
+            "--logfile",
+            log.to_str().unwrap(),
+        ];
+        if debug {
+            args.push("--debug");
+        }
+        let o = support::agent::run(&dir.join("var"), &args);
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        eprintln!("{text}{}", support::text(&o));
+        text
+    };
+    let info = run(false);
+    assert!(info.contains("job successfully completed"), "{info}");
+    assert!(!info.contains("hunter2"), "a password at INFO: {info}");
+    assert!(
+        !info.contains("| configuring"),
+        "command output at INFO: {info}"
+    );
+    assert!(info.contains("3 line(s) of output"), "{info}");
+    let debug = run(true);
+    assert!(debug.contains("| configuring"), "{debug}");
+    assert!(debug.contains("db_password=***"), "{debug}");
+    assert!(!debug.contains("hunter2"), "a password at DEBUG: {debug}");
+    let sent = format!("{:?}", server.statuses("job-secret"));
+    assert!(sent.contains("db_password=***"), "{sent}");
+    assert!(
+        !sent.contains("hunter2"),
+        "a password sent to the server: {sent}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
