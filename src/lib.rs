@@ -28,6 +28,7 @@
 pub mod agent;
 pub mod daemon;
 pub mod encoding;
+pub mod fsutil;
 #[cfg(test)]
 mod layers;
 pub mod net;

@@ -16,7 +16,7 @@ const TASKS: runner::Tasks = runner::Tasks {
 static ALLOCATOR: alloc::Allocator = alloc::Allocator;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = daemon::secret_args::restore(std::env::args().skip(1).collect());
     let cli = match cli::parse(&args) {
         Ok(c) => c,
         Err(e) => return cli::startup_error(e),

@@ -4,7 +4,7 @@
 //! `ocsinventory-agent[pid]: [SNMP][DEBUG] …` in syslog. The parent logs as `core`; each
 //! task child logs to the same backends with its own tag, so one file holds both.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::net::UnixDatagram;
@@ -14,6 +14,7 @@ use std::sync::{Mutex, RwLock};
 use log::{Level, LevelFilter};
 
 use super::config::Config;
+use crate::fsutil;
 
 /// The level name as it appears between brackets.
 fn level_name(level: Level) -> &'static str {
@@ -79,11 +80,11 @@ impl FileSink {
         }
     }
 
+    /// Opens the file for appending: created private (`0600`; an existing file keeps
+    /// its mode, so `logrotate`'s `create 0640 root adm` decides who reads it); a link,
+    /// a hard link, a FIFO or another user's file there is refused (`fsutil`).
     fn open(&self) -> std::io::Result<File> {
-        OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
+        fsutil::open_append(&self.path)
     }
 
     pub fn write_line(&self, line: &str) {

@@ -1,17 +1,22 @@
 //! The state directory (vardir) and what the agent keeps there: its DEVICEID and small
 //! `key=value` state files, always written atomically (temporary file + rename), so a
 //! kill at any moment leaves either the old or the new file, never half of one.
+//!
+//! The folder is private (`0700`) and so is every file in it (`0600`): pending
+//! inventories, Deploy fragments and history are nobody else's business.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::config::Config;
+use crate::fsutil;
 
 pub const DEFAULT_VARDIR: &str = "/var/lib/ocsinventory-agent";
 
-/// Writes `data` to `path` atomically: a temporary file in the same directory, flushed
-/// to disk, then renamed over the old one.
+/// Writes `data` to `path` atomically: a private temporary file in the same directory,
+/// created exclusively under a random name, flushed to disk, then renamed over the old
+/// one (see [`fsutil`]: a link planted at `path` is replaced, never written through).
 pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |f| f.write_all(data))
 }
@@ -21,28 +26,7 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        fill(&mut f)?;
-        let f = f.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    fsutil::write_atomic_with(path, fill)
 }
 
 /// A small `key=value` file (one per line; values without newlines).
@@ -63,8 +47,10 @@ pub fn write_kv(path: &Path, values: &BTreeMap<String, String>) -> std::io::Resu
     write_atomic(path, text.as_bytes())
 }
 
+/// Creates `dir` private (`0700`), or makes an existing one of this user private, and
+/// says whether this process may write there.
 fn is_writable_dir(dir: &Path) -> bool {
-    if std::fs::create_dir_all(dir).is_err() {
+    if fsutil::make_private_dir(dir).is_err() {
         return false;
     }
     nix::unistd::access(dir, nix::unistd::AccessFlags::W_OK).is_ok()
@@ -192,6 +178,23 @@ mod tests {
         assert!(is_valid_deviceid("h-2026-01-02-03-04-05"));
         assert!(!is_valid_deviceid("h-2026-01-02-03-04"));
         assert!(!is_valid_deviceid("-2026-01-02-03-04-05"));
+    }
+
+    #[test]
+    fn state_files_and_folder_are_private() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let d = tmpdir("private");
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(is_writable_dir(&d));
+        assert_eq!(std::fs::metadata(&d).unwrap().mode() & 0o777, 0o700);
+        let p = d.join("server/f");
+        write_atomic(&p, b"x").unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(d.join("server")).unwrap().mode() & 0o777,
+            0o700
+        );
+        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

@@ -8,7 +8,7 @@ use ocsinventory_agent::agent::{cli, logger, run};
 use ocsinventory_agent::{daemon, task};
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = daemon::secret_args::restore(std::env::args().skip(1).collect());
     let cli = match cli::parse(&args) {
         Ok(c) => c,
         Err(e) => return cli::startup_error(e),

@@ -14,12 +14,13 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use nix::fcntl::{Flock, FlockArg, OFlag};
 use nix::sys::stat::{umask, Mode};
 use nix::unistd::{chdir, dup2, fork, pipe2, setsid, ForkResult};
+
+use crate::fsutil;
 
 /// The locked PID file; removed when dropped.
 pub struct PidFile {
@@ -34,14 +35,7 @@ impl PidFile {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o644)
-            .custom_flags(nix::libc::O_CLOEXEC)
-            .open(path)
+        let file = open_pid_file(path)
             .map_err(|e| format!("cannot open PID file {}: {e}", path.display()))?;
         let read_pid = |mut f: &File| {
             let mut old = String::new();
@@ -94,6 +88,28 @@ impl Drop for PidFile {
             let _ = std::fs::remove_file(&self.path);
         }
     }
+}
+
+/// The PID file, created exclusively (`0644`: anyone may read a PID) or, when one is
+/// there already (a stale one, or a running daemon's), opened without following a
+/// link and kept only if it is a regular file of this user with one name (`fsutil`):
+/// a link planted at the PID file's path is refused, never written through.
+fn open_pid_file(path: &Path) -> std::io::Result<File> {
+    let mut last = std::io::Error::from(std::io::ErrorKind::NotFound);
+    for _ in 0..3 {
+        match fsutil::create_new(path, 0o644) {
+            Ok(f) => return Ok(f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        match fsutil::open_existing(path) {
+            Ok(f) => return Ok(f),
+            // Removed between the two calls: try again.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => last = e,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
 }
 
 /// The daemon's side of the start-up pipe.
@@ -191,6 +207,25 @@ mod tests {
         assert!(err.contains("already running"), "{err}");
         drop(first);
         assert!(!path.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_link_at_the_pid_file_is_refused() {
+        let dir = std::env::temp_dir().join(format!("ocsa-pidlink-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let victim = dir.join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let path = dir.join("a.pid");
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        let err = PidFile::lock(&path).err().unwrap();
+        assert!(err.contains("symbolic link"), "{err}");
+        std::fs::remove_file(&path).unwrap();
+        std::fs::hard_link(&victim, &path).unwrap();
+        let err = PidFile::lock(&path).err().unwrap();
+        assert!(err.contains("hard links"), "{err}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

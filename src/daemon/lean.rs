@@ -11,9 +11,11 @@
 //! child executes the full binary again, whose path the lean parent receives in
 //! [`AGENT_ENV`]. When the lean binary is missing, the full one runs the daemon itself.
 
+use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
+use super::secret_args;
 use crate::agent::config::Config;
 
 /// File name of the lean daemon binary.
@@ -41,30 +43,51 @@ pub fn find_lean(agent: &Path) -> Option<PathBuf> {
 
 /// In the full binary: replaces this process by the lean daemon with the same arguments.
 /// Returns only when that is not possible or not wanted, saying why (for the debug log).
+/// Secrets on the command line never stay in the daemon's argv (`secret_args`): they
+/// go through a pipe, to the lean daemon or to this binary executed again.
 pub fn hand_over(args: &[String], config: &Config) -> String {
-    if needs_tls(config) {
-        return "the HTTPS interface needs OpenSSL: the full binary is the daemon".into();
-    }
     let agent = match std::env::current_exe() {
         Ok(p) => p,
         Err(e) => return format!("cannot find the agent binary: {e}"),
     };
-    let Some(lean) = find_lean(&agent) else {
-        return format!(
-            "no {LEAN_NAME} beside {}: the full binary is the daemon",
-            agent.display()
-        );
+    let why = if needs_tls(config) {
+        "the HTTPS interface needs OpenSSL: the full binary is the daemon".to_string()
+    } else {
+        match find_lean(&agent) {
+            Some(lean) => return exec(&lean, args, Some(&agent)),
+            None => format!(
+                "no {LEAN_NAME} beside {}: the full binary is the daemon",
+                agent.display()
+            ),
+        }
+    };
+    let own: Vec<String> = std::env::args().skip(1).collect();
+    if secret_args::secret_positions(&own).is_empty() {
+        return why;
+    }
+    exec(&agent, args, None)
+}
+
+/// Executes `program` with `args` (their secrets through a pipe); returns why not.
+fn exec(program: &Path, args: &[String], agent: Option<&Path>) -> String {
+    let (public, secrets) = match secret_args::split(args) {
+        Ok(s) => s,
+        Err(e) => return format!("cannot execute {}: {e}", program.display()),
     };
     // The command line stays the one the user (or rc.subr, which matches it) started.
     let arg0 = std::env::args_os()
         .next()
-        .unwrap_or_else(|| agent.clone().into_os_string());
-    let err = std::process::Command::new(&lean)
-        .arg0(arg0)
-        .args(args)
-        .env(AGENT_ENV, &agent)
-        .exec();
-    format!("cannot execute {}: {err}", lean.display())
+        .unwrap_or_else(|| program.as_os_str().to_owned());
+    let mut cmd = std::process::Command::new(program);
+    cmd.arg0(arg0).args(&public);
+    if let Some(agent) = agent {
+        cmd.env(AGENT_ENV, agent);
+    }
+    if let Some(fd) = &secrets {
+        cmd.env(secret_args::SECRET_FD_ENV, fd.as_raw_fd().to_string());
+    }
+    let err = cmd.exec();
+    format!("cannot execute {}: {err}", program.display())
 }
 
 /// In the lean binary: the full agent binary its task children execute.

@@ -28,6 +28,7 @@ pub mod request;
 pub mod resolver;
 pub mod routes;
 pub mod schedule;
+pub mod secret_args;
 pub mod shared_files;
 pub mod signals;
 pub mod tls;

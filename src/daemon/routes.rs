@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `/status` | `status: waiting` / `status: running task Inventory` (text/plain) |
 //! | `/now`, `/now/…`, `/?action=wakeup&deviceid=X` | runs every target now; 403 unless the client is trusted or X is our DEVICEID; CORS for the server targets' web origins |
-//! | `/?action=download&file=ID/ID-N` | a file under `$VARDIR/shared`; 403 outside, 404 absent |
+//! | `/?action=download&file=ID/ID-N` | a file under `$VARDIR/shared`; 403 outside, 404 absent, 429 after too many of those from one client |
 //! | `/?action=log&deviceid=X` | the log file; 403 unless X is our DEVICEID |
 //! | `/deploy/getFile/<c1>/<c1c2>/<sha512>` | a Deploy part shared with peers |
 //! | `/` | a small HTML status page (targets only for trusted clients) |
@@ -248,16 +248,10 @@ pub fn route(head: &Head, client: IpAddr, ctx: &Context) -> (Response, Effect) {
     match target.param("action") {
         None => (status_page(client, ctx), Effect::None),
         Some("wakeup") => wakeup(client, ctx, target.param("deviceid")),
-        Some("download") => {
-            let root = ctx.vardir.join("shared");
-            let file = target.param("file").unwrap_or("");
-            let r = match shared_files::open_under(&root, file) {
-                Ok(f) => Response::file(f, "application/octet-stream"),
-                Err(Refusal::Outside) => Response::text(403, "access denied\n"),
-                Err(Refusal::Absent) => Response::text(404, "no such file\n"),
-            };
-            (r, Effect::None)
-        }
+        Some("download") => (
+            fragment(client, ctx, target.param("file").unwrap_or("")),
+            Effect::None,
+        ),
         Some("log") => {
             match ctx.check_deviceid(client, target.param("deviceid")) {
                 DeviceId::Right => {}
@@ -274,6 +268,38 @@ pub fn route(head: &Head, client: IpAddr, ctx: &Context) -> (Response, Effect) {
         }
         Some(_) => (Response::text(400, "unknown action\n"), Effect::None),
     }
+}
+
+/// An OCS fragment shared with peers (`?action=download&file=ID/ID-N`).
+///
+/// Fragment ids are guessable (a package ID is the Unix time it was built), so, as for
+/// DEVICEIDs, a client that asks for fragments that are not here (or outside the shared
+/// folder) is limited: past `refusals::MAX_FAILURES_PER_ADDRESS` misses in a window
+/// (`MAX_FAILURES` from all clients), its requests are answered `429` unseen. A peer
+/// knows the id from its server and asks for what exists, so P2P is not hurt; a
+/// trusted client (`httpd-trust`, the servers) is never limited.
+fn fragment(client: IpAddr, ctx: &Context, file: &str) -> Response {
+    let now = Instant::now();
+    let trusted = ctx.trusted(client);
+    if !trusted && ctx.refusals.blocked(client, now) {
+        ctx.refusals.log(
+            now,
+            format_args!("[http server] fragment request from {client} refused: too many misses"),
+        );
+        return Response::text(
+            429,
+            "too many requests for absent fragments: try again later\n",
+        );
+    }
+    let refused = match shared_files::open_under(&ctx.vardir.join("shared"), file) {
+        Ok(f) => return Response::file(f, "application/octet-stream"),
+        Err(Refusal::Outside) => Response::text(403, "access denied\n"),
+        Err(Refusal::Absent) => Response::text(404, "no such file\n"),
+    };
+    if !trusted {
+        ctx.refusals.failed(client, now);
+    }
+    refused
 }
 
 /// The log file, when it is a regular file: the length announced is the one sent (a
@@ -517,6 +543,37 @@ mod tests {
             route(&head("GET", "/now"), from("10.1.1.1"), &c).1,
             Effect::RunNow
         );
+    }
+
+    #[test]
+    fn fragment_guesses_are_limited() {
+        // Issue #22, item 5: fragments were served by guessable ids, guesses unlimited.
+        let dir = std::env::temp_dir().join(format!("ocsa-routes-frag-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("shared/1795588218")).unwrap();
+        std::fs::write(dir.join("shared/1795588218/1795588218-1"), b"frag").unwrap();
+        let c = Context {
+            vardir: dir.clone(),
+            ..ctx()
+        };
+        let from = |ip: &str| ip.parse::<IpAddr>().unwrap();
+        let real = head("GET", "/?action=download&file=1795588218/1795588218-1");
+        assert_eq!(route(&real, from("127.0.0.1"), &c).0.status, 200);
+        for i in 0..crate::daemon::refusals::MAX_FAILURES_PER_ADDRESS {
+            let id = 1795588100 + i;
+            let h = head("GET", &format!("/?action=download&file={id}/{id}-1"));
+            assert_eq!(route(&h, from("127.0.0.1"), &c).0.status, 404);
+        }
+        // The guesser gets nothing more, not even what exists; a peer that asks for what
+        // exists and trusted clients are not hurt.
+        assert_eq!(route(&real, from("127.0.0.1"), &c).0.status, 429);
+        assert_eq!(route(&real, from("127.0.0.2"), &c).0.status, 200);
+        for i in 0..2 * crate::daemon::refusals::MAX_FAILURES_PER_ADDRESS {
+            let h = head("GET", &format!("/?action=download&file={i}/{i}-1"));
+            assert_eq!(route(&h, from("10.1.1.1"), &c).0.status, 404);
+        }
+        assert_eq!(route(&real, from("10.1.1.1"), &c).0.status, 200);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -16,7 +16,10 @@ fn save(path: Option<PathBuf>, data: &[u8]) {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        if let Err(e) = std::fs::write(&path, data) {
+        // A new file, never written through a link planted in the folder (`fsutil`).
+        let written = crate::fsutil::replace_with_new(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, data));
+        if let Err(e) = written {
             log::warn!("capture: cannot write {}: {e}", path.display());
         }
     }

@@ -160,17 +160,84 @@ pub fn run(
     }
 }
 
-/// Logs a command's output, line by line after `label`, marking where it was cut.
+/// Logs a command's output: one line at INFO saying how much there was, the lines
+/// themselves at DEBUG only, after `label`, with what looks like a secret masked
+/// ([`redact`]), marking where it was cut. Installers print what they configure
+/// (`db_password=…`); a log file is read by more people than root.
 pub fn log_output(label: &str, run: &Run) {
+    let lines = run.output.lines().filter(|l| !l.trim().is_empty()).count();
+    if lines > 0 {
+        log::info!("{label}: {lines} line(s) of output (shown at debug level)");
+    }
     for line in run.output.lines().filter(|l| !l.trim().is_empty()) {
-        log::info!("{label}: | {line}");
+        log::debug!("{label}: | {}", redact(line));
     }
     if run.output_len > run.output.len() as u64 {
-        log::info!(
+        log::debug!(
             "{label}: | … {} more bytes of output not logged",
             run.output_len - run.output.len() as u64
         );
     }
+}
+
+/// Words after which a value is taken for a secret (`password=…`, `DB_PASSWD: …`,
+/// `api_key = …`, `secret-token=…`).
+const SECRET_WORDS: &[&str] = &[
+    "pass", "pwd", "secret", "token", "apikey", "api_key", "api-key",
+];
+
+/// `line` with the value of every `<secret word>…=value` or `…: value` replaced by `***`.
+pub fn redact(line: &str) -> String {
+    let lower = line.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let Some(word) = SECRET_WORDS
+            .iter()
+            .find(|w| b[i..].starts_with(w.as_bytes()))
+        else {
+            i += 1;
+            continue;
+        };
+        // The rest of the key (`password`, `passwd_db`…), blanks, `=` or `:`, blanks, a quote.
+        let mut k = i + word.len();
+        while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'_' || b[k] == b'-') {
+            k += 1;
+        }
+        while k < b.len() && b[k] == b' ' {
+            k += 1;
+        }
+        if k >= b.len() || !(b[k] == b'=' || b[k] == b':') {
+            i = k.max(i + 1);
+            continue;
+        }
+        k += 1;
+        while k < b.len() && b[k] == b' ' {
+            k += 1;
+        }
+        // A quoted value ends at its closing quote, another one at a blank or separator.
+        let quote = b.get(k).copied().filter(|c| *c == b'"' || *c == b'\'');
+        if quote.is_some() {
+            k += 1;
+        }
+        let end = k + b[k..]
+            .iter()
+            .position(|c| match quote {
+                Some(q) => *c == q,
+                None => c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'&' | b';' | b','),
+            })
+            .unwrap_or(b.len() - k);
+        if end > k {
+            out.push_str(&line[copied..k]);
+            out.push_str("***");
+            copied = end;
+        }
+        i = end.max(k);
+    }
+    out.push_str(&line[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -199,6 +266,22 @@ mod tests {
             run("/no/such/program", &[], &d, &[], Duration::from_secs(1)).ended,
             Ended::NotRun(_)
         ));
+    }
+
+    #[test]
+    fn secrets_in_output_are_masked() {
+        for (line, want) in [
+            ("db_password=hunter2 ok", "db_password=*** ok"),
+            ("DB_PASSWD: 'x y' z", "DB_PASSWD: '***' z"),
+            ("set api_key = abc&next=1", "set api_key = ***&next=1"),
+            ("token=a,secret=b", "token=***,secret=***"),
+            ("password is required", "password is required"),
+            ("no secrets here", "no secrets here"),
+            ("pwd=é€x tail", "pwd=*** tail"),
+            ("password=", "password="),
+        ] {
+            assert_eq!(redact(line), want, "{line}");
+        }
     }
 
     #[test]

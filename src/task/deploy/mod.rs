@@ -15,6 +15,7 @@ pub mod exec;
 pub mod glpi;
 pub mod history;
 pub mod info;
+pub mod names;
 pub mod ocs;
 pub mod ocs_job;
 pub mod outcome;

@@ -171,8 +171,10 @@ impl Package {
                 match got {
                     Ok(len) => {
                         self.arrived(n, &part)?;
-                        let _ =
-                            std::fs::write(self.frag(n).with_extension("peer"), peer.to_string());
+                        let _ = crate::fsutil::write_atomic_with(
+                            &self.frag(n).with_extension("peer"),
+                            |w| w.write_all(peer.to_string().as_bytes()),
+                        );
                         log::info!(
                             "package {id}: fragment {n}/{} ({len} bytes) from peer {peer}",
                             self.info.frags
@@ -308,7 +310,8 @@ impl Package {
             }
             Some(Format::Zip) => {
                 let joined = self.dir.join("build.zip");
-                let mut out = std::fs::File::create(&joined).map_err(|e| fail(e.to_string()))?;
+                let mut out =
+                    crate::fsutil::replace_with_new(&joined).map_err(|e| fail(e.to_string()))?;
                 std::io::copy(&mut Chain::new(frags.to_vec()), &mut out)
                     .map_err(|e| fail(format!("cannot write {}: {e}", joined.display())))?;
                 let r = unpack::zip(&joined, work, max).map_err(fail);
@@ -356,7 +359,7 @@ fn write_to(
     path: &Path,
     fill: impl FnOnce(&mut dyn std::io::Write) -> Result<u64, String>,
 ) -> Result<u64, String> {
-    let file = std::fs::File::create(path)
+    let file = crate::fsutil::replace_with_new(path)
         .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     let mut w = std::io::BufWriter::with_capacity(64 << 10, file);
     let r = fill(&mut w).and_then(|n| {
@@ -452,7 +455,7 @@ fn act(
     };
     match action {
         Action::Execute(command) => {
-            log::info!("package {id}: EXECUTE {command}");
+            log::info!("package {id}: EXECUTE {}", exec::redact(command));
             ran(
                 exec::run(
                     "/bin/sh",

@@ -2,12 +2,16 @@
 //! the reference agents do), or a local target — stdout, a directory (one
 //! `netdiscovery/<ip>.xml` per device, as the GLPI agent writes them), or one file
 //! with every message in turn. Messages go out as devices are found.
+//!
+//! Local files are new, private files (`fsutil`): a link or another user's file
+//! found at `--local FILE` is replaced, never written through.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::agent::state;
+use crate::fsutil;
 use crate::net::client::Client;
 use crate::net::ocs;
 
@@ -31,11 +35,11 @@ impl Sink {
         let p = Path::new(path);
         if p.is_dir() {
             let d = p.join("netdiscovery");
-            std::fs::create_dir_all(&d)
+            fsutil::create_dir_private(&d)
                 .map_err(|e| format!("cannot create {}: {e}", d.display()))?;
             return Ok(Sink::Dir(d));
         }
-        File::create(p)
+        fsutil::replace_with_new(p)
             .map(|f| Sink::File(f, p.to_path_buf()))
             .map_err(|e| format!("cannot write {}: {e}", p.display()))
     }

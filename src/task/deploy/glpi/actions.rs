@@ -1,7 +1,8 @@
 //! Deploy actions, run in the job's work folder: `cmd` (a shell command, its exit code
 //! or output judged by the first `retChecks` entry), `move`, `copy`, `mkdir`, `delete`.
 //! Commands go through [`exec`](super::super::exec): time limit, own process group,
-//! output capped. Patterns are matched as plain substrings of the output.
+//! output capped. Patterns are matched as plain substrings of the output; `move`/`copy`
+//! sources may hold `*` and `?` in their last component, matched in linear time.
 
 use std::path::{Path, PathBuf};
 
@@ -107,7 +108,7 @@ fn cmd(params: &Value, workdir: &Path, settings: &Settings) -> Result<String, St
         .and_then(Value::as_object)
         .map(|o| o.iter().map(|(k, v)| (k.clone(), text(Some(v)))).collect())
         .unwrap_or_default();
-    log::info!("cmd: {command}");
+    log::info!("cmd: {}", exec::redact(&command));
     let r = exec::run(
         "/bin/sh",
         &["-c", &command],
@@ -140,7 +141,9 @@ fn cmd(params: &Value, workdir: &Path, settings: &Settings) -> Result<String, St
         .into_iter()
         .rev()
         .collect();
-    let msg = format!("exit status {code}; {}", tail.join(" | "));
+    // The tail goes to the server's job log and ours (at error level when it failed):
+    // masked like the output at debug level.
+    let msg = format!("exit status {code}; {}", exec::redact(&tail.join(" | ")));
     let Some(check) = params
         .get("retChecks")
         .and_then(Value::as_array)
@@ -159,7 +162,7 @@ fn cmd(params: &Value, workdir: &Path, settings: &Settings) -> Result<String, St
     if ok {
         Ok(msg)
     } else {
-        Err(format!("'{command}': {msg}"))
+        Err(format!("'{}': {msg}", exec::redact(&command)))
     }
 }
 
@@ -193,17 +196,39 @@ fn glob(workdir: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
+/// Whether `s` matches the server's pattern `p` (`*` any run, `?` one character).
+///
+/// Two pointers, greedy: a `*` first matches nothing; on a mismatch the last `*` takes
+/// one more character and matching resumes after it. Earlier stars never need to be
+/// revisited (the last one can absorb whatever they would), so the work is at most
+/// `|p|·|s|` steps, and about `|s|` in practice — a pattern like `*a*a*a…b` from a
+/// hostile server cannot make it backtrack exponentially, as the recursive match did.
 fn wildcard(p: &str, s: &str) -> bool {
     let (p, s): (Vec<char>, Vec<char>) = (p.chars().collect(), s.chars().collect());
-    fn m(p: &[char], s: &[char]) -> bool {
-        match p.first() {
-            None => s.is_empty(),
-            Some('*') => (0..=s.len()).any(|i| m(&p[1..], &s[i..])),
-            Some('?') => !s.is_empty() && m(&p[1..], &s[1..]),
-            Some(c) => s.first() == Some(c) && m(&p[1..], &s[1..]),
+    let (mut i, mut j) = (0, 0);
+    // The last star seen, and where in `s` it stopped matching.
+    let mut star: Option<(usize, usize)> = None;
+    while j < s.len() {
+        match p.get(i) {
+            Some('*') => {
+                star = Some((i, j));
+                i += 1;
+            }
+            Some(c) if *c == '?' || *c == s[j] => {
+                i += 1;
+                j += 1;
+            }
+            _ => match star {
+                Some((at, from)) => {
+                    star = Some((at, from + 1));
+                    i = at + 1;
+                    j = from + 1;
+                }
+                None => return false,
+            },
         }
     }
-    m(&p, &s)
+    p[i..].iter().all(|c| *c == '*')
 }
 
 fn copy_any(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -242,5 +267,27 @@ mod tests {
         assert!(super::wildcard("*.txt", "a.txt"));
         assert!(!super::wildcard("*.txt", "a.tx"));
         assert!(super::wildcard("a?c", "abc"));
+        assert!(super::wildcard("", ""));
+        assert!(!super::wildcard("", "a"));
+        assert!(super::wildcard("**", ""));
+        assert!(super::wildcard("a*b*c", "aXbYbZc"));
+        assert!(!super::wildcard("a*b*c", "aXbYbZ"));
+        assert!(super::wildcard("*.tar.gz", "x.tar.tar.gz"));
+        assert!(super::wildcard("?*?", "ab"));
+        assert!(!super::wildcard("?*?", "a"));
+        assert!(super::wildcard("*a", "aaa"));
+        assert!(!super::wildcard("a*", "ba"));
+    }
+
+    #[test]
+    fn a_hostile_pattern_is_matched_in_milliseconds() {
+        // Issue #22, item 6: `*a*a*a…b` on a long run of `a` backtracked exponentially.
+        let pattern = format!("{}b", "*a".repeat(100));
+        let name = "a".repeat(10_000);
+        let t = std::time::Instant::now();
+        assert!(!super::wildcard(&pattern, &name));
+        assert!(super::wildcard(&pattern, &format!("{name}b")));
+        let spent = t.elapsed();
+        assert!(spent < std::time::Duration::from_millis(500), "{spent:?}");
     }
 }

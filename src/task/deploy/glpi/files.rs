@@ -198,8 +198,8 @@ impl std::fmt::Display for Source {
 
 /// One attempt: into `tmp`, kept only when its SHA-512 is the part's.
 fn fetch(src: &Source, sha: &str, tmp: &Path, max: u64, config: &Config) -> Result<(), String> {
-    let mut out =
-        std::fs::File::create(tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    let mut out = crate::fsutil::replace_with_new(tmp)
+        .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
     let mut hashing = HashWriter {
         inner: &mut out,
         h: sha2::Sha512::new(),
@@ -246,7 +246,7 @@ pub fn prepare(
     max: u64,
 ) -> Result<(), String> {
     let target = workdir.join(&file.name);
-    let mut out = std::fs::File::create(&target)
+    let mut out = crate::fsutil::replace_with_new(&target)
         .map_err(|e| format!("cannot create {}: {e}", target.display()))?;
     let mut h = HashWriter {
         inner: &mut out,

@@ -1,11 +1,13 @@
 //! A Deploy job and its files as `getJobs` gives them, checked on the way in.
 //!
-//! A file's key and each part are SHA-512s (128 hex digits: they become datastore
+//! A job's uuid must be a plain name (`names`: not `..`, no `/`, no control
+//! characters), since it names the job's work folder. A file's key and each part are SHA-512s (128 hex digits: they become datastore
 //! paths, so nothing else is accepted); its name must be one plain file name; mirrors
 //! must be http(s) URLs. A job whose file is missing or malformed is refused whole.
 
 use serde_json::Value;
 
+use super::super::names::plain_name;
 use super::super::unpack::safe_relative;
 
 #[derive(Clone, Debug)]
@@ -80,8 +82,11 @@ fn parse_file(sha: &str, f: &Value) -> Result<DeployFile, String> {
     }
     let name = f.get("name").map(text).unwrap_or_default();
     let rel = safe_relative(&name).map_err(|e| format!("file name: {e}"))?;
-    if rel.components().count() != 1 {
-        return Err(format!("file name '{name}' is not a plain name"));
+    if rel.components().count() != 1 || name.chars().any(char::is_control) {
+        return Err(format!(
+            "file name '{}' is not a plain name",
+            name.escape_debug()
+        ));
     }
     let list = |k: &str| -> Vec<String> {
         f.get(k)
@@ -126,13 +131,8 @@ pub fn parse(answer: &Value) -> Vec<Result<Job, (String, String)>> {
     jobs.iter()
         .map(|j| {
             let uuid = j.get("uuid").map(text).unwrap_or_default();
-            if uuid.is_empty()
-                || uuid.len() > 128
-                || !uuid
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-            {
-                return Err((uuid, "job without a usable uuid".into()));
+            if let Err(why) = plain_name(&uuid) {
+                return Err((uuid, format!("uuid {why}")));
             }
             let mut job_files = Vec::new();
             for sha in j
@@ -165,4 +165,31 @@ pub fn parse(answer: &Value) -> Vec<Result<Job, (String, String)>> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn uuids_and_file_names_must_be_plain_names() {
+        let sha = "a".repeat(128);
+        let answer = |uuid: &str, name: &str| {
+            json!({
+                "jobs": [{"uuid": uuid, "associatedFiles": [sha], "actions": []}],
+                "associatedFiles": {sha.clone(): {"name": name, "multiparts": [sha]}}
+            })
+        };
+        let first = |a: Value| parse(&a).into_iter().next().unwrap();
+        assert_eq!(first(answer("job-1", "f.tar.gz")).unwrap().uuid, "job-1");
+        for uuid in ["..", ".", "", "../x", "a/b", "a\u{7}"] {
+            let (got, why) = first(answer(uuid, "f")).unwrap_err();
+            assert_eq!(got, uuid);
+            assert!(why.contains("uuid"), "{why}");
+        }
+        for name in ["..", "a/b", "/etc/passwd", "a\nb", ""] {
+            assert!(first(answer("job-1", name)).is_err(), "{name:?}");
+        }
+    }
 }

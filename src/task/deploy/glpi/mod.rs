@@ -6,6 +6,11 @@
 //!
 //! Work folder: `<server dir>/deploy/workdir/<job uuid>/`, removed after the job
 //! whatever happened; parts stay in the datastore only when shared with peers.
+//!
+//! What a server may not do: name an `http://` Deploy service under an `https://`
+//! server (refused: the jobs would travel in clear), or hand out a job uuid that is not
+//! a plain name (`..`, `/`, control characters: refused before it becomes a path, so a
+//! job's cleanup never reaches outside its own folder).
 
 pub mod actions;
 pub mod checks;
@@ -14,7 +19,7 @@ pub mod job;
 pub mod protocol;
 
 use std::net::SocketAddrV4;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -40,6 +45,37 @@ pub fn remote_of(answer: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Refuses a Deploy service in clear under an `https://` server: its jobs run commands
+/// as root, and the server's certificate is what vouches for them.
+pub fn no_downgrade(server: &str, remote: &str) -> Result<(), String> {
+    let https = |u: &str| {
+        u.get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    };
+    if https(server) && !https(remote) {
+        return Err(format!(
+            "the server {server} names an http:// Deploy service ({remote}): refused (jobs would travel in clear)"
+        ));
+    }
+    Ok(())
+}
+
+/// The job's own work folder, `<store>/workdir/<uuid>`: the only folder its cleanup
+/// removes. The uuid was checked when the job was read; checked again here, where it
+/// becomes a path.
+pub fn job_folder(store: &Path, uuid: &str) -> Result<PathBuf, String> {
+    let name = super::names::plain_name(uuid).map_err(|e| format!("job uuid {e}"))?;
+    let base = store.join("workdir");
+    let dir = base.join(name);
+    if dir.parent() != Some(base.as_path()) {
+        return Err(format!(
+            "job uuid '{}' is not a plain name",
+            uuid.escape_debug()
+        ));
+    }
+    Ok(dir)
+}
+
 pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let settings = Settings::from_config(config)?;
     let server_dir = schedule::state_dir(config, url)?;
@@ -59,6 +95,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
         report.set("message", "no Deploy job (getConfig schedules none)");
         return Ok(report);
     };
+    no_downgrade(url, &remote)?;
     let jobs = protocol::get_json(
         &protocol::url(
             &remote,
@@ -86,11 +123,11 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
                 outcomes.push(format!("{} {}", job.uuid, if ok { "ok" } else { "ko" }));
             }
             Err((uuid, why)) => {
-                log::error!("job {uuid}: refused: {why}");
+                log::error!("job {}: refused: {why}", uuid.escape_debug());
                 if !uuid.is_empty() {
                     status.send(&uuid, "checking", Some("ko"), &why, &[]);
                 }
-                outcomes.push(format!("{uuid} ko"));
+                outcomes.push(format!("{} ko", uuid.escape_debug()));
             }
         }
     }
@@ -128,9 +165,15 @@ fn process(
         }
         _ => st.send(uuid, "checking", Some("ok"), "all checks are ok", &[]),
     }
-    let workdir = store.join("workdir").join(uuid);
+    let workdir = match job_folder(store, uuid) {
+        Ok(w) => w,
+        Err(why) => {
+            st.send(uuid, "prepare", Some("ko"), &why, &[]);
+            return (false, why);
+        }
+    };
     let _ = std::fs::remove_dir_all(&workdir);
-    if let Err(e) = std::fs::create_dir_all(&workdir) {
+    if let Err(e) = crate::fsutil::create_dir_private(&workdir) {
         let why = format!("cannot create {}: {e}", workdir.display());
         st.send(uuid, "prepare", Some("ko"), &why, &[]);
         return (false, why);
@@ -215,4 +258,32 @@ fn steps(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_https_server_may_not_send_jobs_over_http() {
+        let e =
+            no_downgrade("https://glpi.example/front", "http://glpi.example/deploy/").unwrap_err();
+        assert!(e.contains("refused"), "{e}");
+        assert!(no_downgrade("HTTPS://glpi.example/", "Http://x/").is_err());
+        assert!(no_downgrade("https://glpi.example/", "https://other.example/").is_ok());
+        assert!(no_downgrade("http://glpi.example/", "http://glpi.example/deploy/").is_ok());
+        assert!(no_downgrade("http://glpi.example/", "https://glpi.example/").is_ok());
+    }
+
+    #[test]
+    fn a_job_folder_stays_under_workdir() {
+        let store = Path::new("/var/lib/x/deploy");
+        assert_eq!(
+            job_folder(store, "0a1b-2c").unwrap(),
+            store.join("workdir/0a1b-2c")
+        );
+        for bad in ["..", ".", "", "../shared", "a/b", "/etc", "a\nb"] {
+            assert!(job_folder(store, bad).is_err(), "{bad:?}");
+        }
+    }
 }
