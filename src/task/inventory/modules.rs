@@ -5,7 +5,7 @@
 
 use super::generic::dmidecode::sections as dmi;
 use super::module::Module;
-use super::os::{bsd, linux};
+use super::os::{bsd, linux, solaris};
 
 pub fn all() -> Vec<&'static Module> {
     vec![
@@ -56,5 +56,17 @@ pub fn all() -> Vec<&'static Module> {
         &bsd::drives::MODULE,
         &bsd::storages::MODULE,
         &bsd::softwares::MODULE,
+        // Solaris, illumos
+        &solaris::os::MODULE,
+        &solaris::hardware::MODULE,
+        &solaris::hardware::BIOS,
+        &solaris::cpu::MODULE,
+        &solaris::memories::MODULE,
+        &solaris::slots::MODULE,
+        &solaris::networks::MODULE,
+        &solaris::storages::MODULE,
+        &solaris::drives::MODULE,
+        &solaris::softwares::MODULE,
+        &solaris::zones::MODULE,
     ]
 }

@@ -2,3 +2,5 @@
 
 pub mod bsd;
 pub mod linux;
+pub mod macos;
+pub mod solaris;

@@ -1,0 +1,1 @@
+//! macOS inventory modules.
