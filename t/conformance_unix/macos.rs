@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use ocsinventory_agent::task::inventory::os::macos::{
-    firewall, hardware, ioreg, memories, networks, power, softwares, system_profiler as sp, usb,
-    videos,
+    firewall, hardware, ioreg, memories, networks, power, softwares, storages,
+    system_profiler as sp, usb, videos,
 };
 use serde_json::{json, Map, Value};
 
@@ -27,18 +27,30 @@ pub fn runners() -> Vec<(&'static str, Runner)> {
         ("macos_usb", run_usb),
         ("macos_firewall", run_firewall),
         ("macos_networks", run_networks),
+        ("macos_storages", run_storages),
+        ("macos_storages_xml", run_storages_xml),
     ]
 }
 
 /// Differences from the reference kept on purpose, each with its reason.
-pub const KNOWN: &[Known] = &[(
-    "macos_memories",
-    "*",
-    "DESCRIPTION",
-    "a part number written as zeros (`0x0000…`) hex-decodes to NUL characters, which the \
+pub const KNOWN: &[Known] = &[
+    (
+        "macos_storages",
+        "*",
+        "DISKSIZE",
+        "the reference multiplies a `3,76 GB` capacity by 1000 x 1000 (3760000, neither MB \
+         nor KB of the disk); we report DISKSIZE in MB as everywhere else (3760, from the \
+         byte count system_profiler prints)",
+    ),
+    (
+        "macos_memories",
+        "*",
+        "DESCRIPTION",
+        "a part number written as zeros (`0x0000…`) hex-decodes to NUL characters, which the \
      reference keeps; NUL cannot travel in the XML inventory, so we drop them and leave \
      no DESCRIPTION",
-)];
+    ),
+];
 
 fn params(dir: &Path, key: &str) -> String {
     let v: Value = serde_json::from_str(&read(dir, "params.json")).unwrap_or(Value::Null);
@@ -154,4 +166,22 @@ fn run_networks(dir: &Path) -> Value {
         &read(dir, "input.ifconfig"),
         &ports,
     ))
+}
+
+fn run_storages(dir: &Path) -> Value {
+    let s = storages::from_text(&profile(dir));
+    sorted_by_name(s.iter().map(crate::solaris::entry).collect())
+}
+
+fn run_storages_xml(dir: &Path) -> Value {
+    let case = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let kind = match case.split("__").next().unwrap_or("") {
+        "sata" => storages::Kind::SerialAta,
+        "discburning" => storages::Kind::DiscBurning,
+        "cardreader" => storages::Kind::CardReader,
+        "usb" => storages::Kind::Usb,
+        _ => storages::Kind::FireWire,
+    };
+    let s = storages::from_xml(&read(dir, "input.system_profiler_xml"), kind);
+    sorted_by_name(s.iter().map(crate::solaris::entry).collect())
 }
