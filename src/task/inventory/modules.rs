@@ -5,7 +5,7 @@
 
 use super::generic::dmidecode::sections as dmi;
 use super::module::Module;
-use super::os::{bsd, linux, solaris};
+use super::os::{bsd, linux, macos, solaris};
 
 pub fn all() -> Vec<&'static Module> {
     vec![
@@ -68,5 +68,17 @@ pub fn all() -> Vec<&'static Module> {
         &solaris::drives::MODULE,
         &solaris::softwares::MODULE,
         &solaris::zones::MODULE,
+        // macOS
+        &macos::os::MODULE,
+        &macos::hardware::MODULE,
+        &macos::hardware::CPUS,
+        &macos::memories::MODULE,
+        &macos::power::MODULE,
+        &macos::videos::MODULE,
+        &macos::usb::MODULE,
+        &macos::networks::MODULE,
+        &macos::storages::MODULE,
+        &macos::softwares::MODULE,
+        &macos::firewall::MODULE,
     ]
 }

@@ -8,6 +8,7 @@ pub mod hardware;
 pub mod ioreg;
 pub mod memories;
 pub mod networks;
+pub mod os;
 pub mod plist;
 pub mod power;
 pub mod softwares;
