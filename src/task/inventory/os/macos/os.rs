@@ -16,7 +16,7 @@ pub const MODULE: Module = Module {
     collect,
 };
 
-/// `sw_vers`: `ProductName:	macOS` lines.
+/// `sw_vers`: `ProductName: macOS` lines (a tab after the colon).
 pub fn parse_sw_vers(text: &str) -> BTreeMap<String, String> {
     text.lines()
         .filter_map(|l| {

@@ -211,7 +211,7 @@ fn xml_size(item: &Item) -> Option<String> {
 }
 
 /// The value of the one key matching `pred`, none when zero or several match.
-fn single<'a>(item: &'a Item, pred: impl Fn(&str) -> bool) -> Option<&'a str> {
+fn single(item: &Item, pred: impl Fn(&str) -> bool) -> Option<&str> {
     let mut found = item.iter().filter(|(k, _)| pred(k));
     let first = found.next()?;
     found.next().is_none().then_some(first.1.as_str())

@@ -75,7 +75,7 @@ fn rows<'a>(lines: &mut std::slice::Iter<'_, &'a str>, skip: usize) -> Vec<&'a s
     out
 }
 
-fn memories<'a>(title: &str, lines: &mut std::slice::Iter<'_, &'a str>) -> Option<Vec<Entry>> {
+fn memories(title: &str, lines: &mut std::slice::Iter<'_, &str>) -> Option<Vec<Entry>> {
     let mut out = Vec::new();
     match title {
         // T-series: rows end with `<N> GB  <module>`
@@ -196,7 +196,7 @@ fn column(line: &str, from: usize, len: usize) -> String {
         .to_string()
 }
 
-fn slots<'a>(title: &str, lines: &mut std::slice::Iter<'_, &'a str>) -> Option<Vec<Entry>> {
+fn slots(title: &str, lines: &mut std::slice::Iter<'_, &str>) -> Option<Vec<Entry>> {
     let mut out = Vec::new();
     match title {
         // `<slot> <BUS> <name>`
