@@ -251,3 +251,23 @@ pub fn run_corpus(
     }
     totals
 }
+
+/// An inventory entry in the corpus's shape: an object of strings (lists and maps nested).
+pub fn entry_json(e: &ocsinventory_agent::task::inventory::model::Entry) -> Value {
+    use ocsinventory_agent::task::inventory::model::Value as Field;
+    let mut m = serde_json::Map::new();
+    for (k, v) in e.iter() {
+        let v = match v {
+            Field::Text(s) => Value::String(s.clone()),
+            Field::List(l) => Value::Array(l.iter().cloned().map(Value::String).collect()),
+            Field::Map(inner) => entry_json(inner),
+        };
+        m.insert(k.to_string(), v);
+    }
+    Value::Object(m)
+}
+
+/// A list of entries in the corpus's shape.
+pub fn entries_json(entries: &[ocsinventory_agent::task::inventory::model::Entry]) -> Value {
+    Value::Array(entries.iter().map(entry_json).collect())
+}

@@ -4,6 +4,7 @@
 //! BSD modules run on Linux from a replayed BSD recording.
 
 use super::generic::dmidecode::sections as dmi;
+use super::generic::unix;
 use super::module::Module;
 use super::os::{bsd, linux, macos, solaris};
 
@@ -48,14 +49,19 @@ pub fn all() -> Vec<&'static Module> {
         &linux::softwares::flatpak::MODULE,
         &linux::softwares::pacman::MODULE,
         &linux::repositories::MODULE,
-        // FreeBSD, OpenBSD
+        // FreeBSD, OpenBSD, NetBSD
         &bsd::os::MODULE,
         &bsd::hardware::MODULE,
         &bsd::hardware::CPUS,
         &bsd::networks::MODULE,
         &bsd::drives::MODULE,
         &bsd::storages::MODULE,
+        &bsd::megaraid::MODULE,
         &bsd::softwares::MODULE,
+        &bsd::jails::MODULE,
+        &bsd::batteries::MODULE,
+        &bsd::pci::MODULE,
+        &bsd::usb::MODULE,
         // Solaris, illumos
         &solaris::os::MODULE,
         &solaris::hardware::MODULE,
@@ -80,5 +86,8 @@ pub fn all() -> Vec<&'static Module> {
         &macos::storages::MODULE,
         &macos::softwares::MODULE,
         &macos::firewall::MODULE,
+        // Any OS
+        &unix::virtualbox::MODULE,
+        &unix::parallels::MODULE,
     ]
 }

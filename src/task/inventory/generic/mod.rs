@@ -7,3 +7,4 @@ pub mod ifconfig;
 pub mod manufacturer;
 pub mod pciids;
 pub mod smartctl;
+pub mod unix;

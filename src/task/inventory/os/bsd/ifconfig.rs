@@ -1,6 +1,6 @@
 //! BSD `ifconfig -a` → NETWORKS, one entry per (interface, address), like the Linux
 //! module: `inet A netmask 0xffffff00 [broadcast B]`, `inet6 A%scope prefixlen N`,
-//! `ether`/`lladdr` MAC, `status:`, `flags=…<UP,…>` and `mtu`.
+//! `ether`/`lladdr` MAC, `media:`, `ssid`, `flags=…<UP,…>` and `mtu`.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -46,6 +46,19 @@ impl Interface {
     }
 }
 
+/// `3c:a9:f4:5a:04:b8` (six groups of one or two hex digits).
+fn is_mac(s: &str) -> bool {
+    let groups: Vec<&str> = s.split(':').collect();
+    groups.len() == 6
+        && groups
+            .iter()
+            .all(|g| (1..=2).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Parses `ifconfig -a`. STATUS follows the `UP` flag (an interface that is up without a
+/// carrier is still up, as the reference agent says); TYPE comes from `media:`
+/// (`Ethernet`, `IEEE` 802.11 = wifi); a wireless interface's `ssid … bssid …` line gives
+/// its WIFI_* fields.
 pub fn parse(text: &str) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut cur: Option<Interface> = None;
@@ -92,11 +105,38 @@ pub fn parse(text: &str) -> Vec<Entry> {
                 .copied()
         };
         match w.first().copied() {
-            Some("ether" | "lladdr") => {
-                iface.base.set_opt("MACADDR", w.get(1).copied());
+            Some("ether" | "lladdr" | "address:") => {
+                // FireWire's 16-byte `lladdr` is not a MAC address.
+                if let Some(mac) = w.get(1).filter(|m| is_mac(m)) {
+                    iface.base.set("MACADDR", *mac);
+                }
             }
-            Some("status:") if w.get(1) == Some(&"no") => {
-                iface.base.set("STATUS", "Down");
+            Some("media:") => {
+                let kind = match w.get(1).copied() {
+                    Some("Ethernet") => Some("ethernet"),
+                    Some("IEEE") => Some("wifi"),
+                    _ => None,
+                };
+                iface.base.set_opt("TYPE", kind);
+            }
+            Some("ssid") => {
+                // `ssid NAME channel 1 (2412 MHz 11g ht/40+) bssid c6:64:13:c5:50:c7`
+                iface.base.set_opt("WIFI_SSID", w.get(1).copied());
+                iface.base.set_opt("WIFI_BSSID", after("bssid"));
+                if let Some(mode) = w
+                    .iter()
+                    .position(|x| *x == "MHz")
+                    .and_then(|i| w.get(i + 1))
+                    .and_then(|m| m.strip_prefix("11"))
+                {
+                    let letters: String = mode
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .collect();
+                    if !letters.is_empty() {
+                        iface.base.set("WIFI_VERSION", format!("802.11{letters}"));
+                    }
+                }
             }
             Some("inet") => {
                 let (Some(ip), Some(mask)) = (

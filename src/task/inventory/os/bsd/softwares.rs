@@ -1,5 +1,6 @@
-//! SOFTWARES on FreeBSD (one `pkg query` run) and OpenBSD (the package database
-//! `/var/db/pkg/<name>-<version>/+DESC`, no command).
+//! SOFTWARES on FreeBSD (one `pkg query` run, else the legacy `pkg_info`), NetBSD
+//! (`pkg_info`) and OpenBSD (the package database `/var/db/pkg/<name>-<version>/+DESC`,
+//! no command).
 
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
@@ -35,6 +36,28 @@ pub fn parse_pkg(text: &str, date: impl Fn(i64) -> String) -> Vec<Entry> {
         .collect()
 }
 
+/// `pkg_info` lines (`name-version   comment`): NAME, VERSION, COMMENTS (the legacy
+/// package tools of FreeBSD before 10, and NetBSD's pkgsrc).
+pub fn parse_pkg_info(text: &str) -> Vec<Entry> {
+    text.lines()
+        .filter_map(|l| {
+            let (package, comment) = match l.split_once(char::is_whitespace) {
+                Some((p, c)) => (p, c.trim()),
+                None => (l.trim(), ""),
+            };
+            let (name, version) = split_name_version(package)
+                .or_else(|| package.rsplit_once('-'))
+                .filter(|(n, v)| !n.is_empty() && !v.is_empty())?;
+            let mut e = Entry::new();
+            e.set("NAME", name)
+                .set("VERSION", version)
+                .set("COMMENTS", comment)
+                .set("FROM", "pkg_info");
+            Some(e)
+        })
+        .collect()
+}
+
 /// `name-1.2.3p0` → (`name`, `1.2.3p0`): the version starts after the last `-` that is
 /// followed by a digit.
 pub fn split_name_version(dir: &str) -> Option<(&str, &str)> {
@@ -48,12 +71,20 @@ pub fn split_name_version(dir: &str) -> Option<(&str, &str)> {
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
     let date = |t: i64| ctx.clock.format_local(t, "%d/%m/%Y");
-    if ctx.os == Os::FreeBsd {
-        for e in parse_pkg(
-            &ctx.command(&["pkg", "query", PKG_FORMAT])
-                .unwrap_or_default(),
-            date,
-        ) {
+    let from_pkg = match ctx.os {
+        Os::FreeBsd => ctx
+            .command(&["pkg", "query", PKG_FORMAT])
+            .map(|text| parse_pkg(&text, date)),
+        _ => None,
+    };
+    // FreeBSD before pkg(8), and NetBSD's pkgsrc: the legacy `pkg_info`.
+    let packages = match from_pkg {
+        Some(p) => Some(p),
+        None if ctx.os != Os::OpenBsd => ctx.command(&["pkg_info"]).map(|t| parse_pkg_info(&t)),
+        None => None,
+    };
+    if let Some(packages) = packages {
+        for e in packages {
             inv.add("SOFTWARES", e);
         }
         return;
@@ -86,6 +117,19 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].get("SYSTEM_CATEGORY"), Some("ftp"));
         assert_eq!(e[0].get("COMMENTS"), Some("Command line tool for URLs"));
+    }
+
+    #[test]
+    fn pkg_info_lines() {
+        let e = parse_pkg_info(
+            "p5-Foo-Bar-1.0   A Perl module\nOcsinventory-Agent-2.0,1 Keep track\nnodash\n",
+        );
+        assert_eq!(e.len(), 2);
+        assert_eq!(
+            (e[0].get("NAME"), e[0].get("VERSION")),
+            (Some("p5-Foo-Bar"), Some("1.0"))
+        );
+        assert_eq!(e[1].get("COMMENTS"), Some("Keep track"));
     }
 
     #[test]
