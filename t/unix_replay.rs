@@ -164,6 +164,10 @@ mod solaris_macos {
         assert!(has(&x, "MODEL", "SSD SD0128F") && has(&x, "DISKSIZE", "476940"));
         assert_eq!(count(&x, "NETWORKS"), 12);
         assert!(has(&x, "DESCRIPTION", "Ethernet") && has(&x, "IPSUBNET", "172.77.220.0"));
+        assert!(
+            has(&x, "DEFAULTGATEWAY", "192.168.0.254"),
+            "from netstat -nr"
+        );
         assert_eq!(count(&x, "USBDEVICES"), 5);
         assert!(has(&x, "VENDORID", "0x5ac"));
         assert!(count(&x, "FIREWALL") == 1 && has(&x, "STATUS", "on"));

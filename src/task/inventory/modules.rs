@@ -84,6 +84,7 @@ pub fn all() -> Vec<&'static Module> {
         &macos::usb::MODULE,
         &macos::networks::MODULE,
         &macos::storages::MODULE,
+        &macos::drives::MODULE,
         &macos::softwares::MODULE,
         &macos::firewall::MODULE,
         // Any OS

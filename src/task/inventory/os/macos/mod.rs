@@ -3,6 +3,7 @@
 //! firewall, `sw_vers`). Picked at run time by the source's OS (`Darwin`), so they run
 //! live, from a recording and remotely.
 
+pub mod drives;
 pub mod firewall;
 pub mod hardware;
 pub mod ioreg;

@@ -1,11 +1,14 @@
 //! NETWORKS on macOS: one entry per interface of `ifconfig -a`, named after its
-//! hardware port (`Wi-Fi`, `Ethernet`) from `networksetup -listallhardwareports`.
+//! hardware port (`Wi-Fi`, `Ethernet`) from `networksetup -listallhardwareports`; the
+//! default gateway from `netstat -nr`.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
+use crate::task::inventory::generic::unix::netstat;
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
+use crate::task::inventory::os::solaris::networks::same_network;
 
 pub const MODULE: Module = Module {
     name: "macos/networks",
@@ -148,8 +151,19 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         .command(&["networksetup", "-listallhardwareports"])
         .map(|t| parse_networksetup(&t))
         .unwrap_or_default();
+    let routes = netstat::parse_routes(&ctx.command(&["netstat", "-nr"]).unwrap_or_default());
+    let gateway = netstat::default_gateway(&routes).map(str::to_string);
+    if let Some(gw) = &gateway {
+        inv.single("HARDWARE").set("DEFAULTGATEWAY", gw.as_str());
+    }
     let text = ctx.command(&["/sbin/ifconfig", "-a"]).unwrap_or_default();
-    for e in parse_ifconfig(&text, &ports) {
+    for mut e in parse_ifconfig(&text, &ports) {
+        if let (Some(gw), Some(a), Some(m)) = (&gateway, e.get("IPADDRESS"), e.get("IPMASK")) {
+            if same_network(gw, a, m) {
+                let gw = gw.clone();
+                e.set("IPGATEWAY", gw);
+            }
+        }
         inv.add("NETWORKS", e);
     }
 }

@@ -1,8 +1,9 @@
-//! DRIVES on Solaris/illumos: sizes from `df -k`, file system types from `mount -v`.
-//! ZFS datasets show 0 in df's `kbytes` column: their size is used + available.
+//! DRIVES on Solaris/illumos: sizes from `df -k` (the generic df reader, once wrapped
+//! rows are joined), file system types from `mount -v`.
 
 use std::collections::BTreeMap;
 
+use crate::task::inventory::generic::unix::df;
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
 
@@ -13,47 +14,23 @@ pub const MODULE: Module = Module {
     collect,
 };
 
-/// One `df -k` row: device, mount point, total and free MB.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DfRow {
-    pub device: String,
-    pub mountpoint: String,
-    pub total_mb: u64,
-    pub free_mb: u64,
-}
-
-/// `df -k` (`Filesystem kbytes used avail capacity Mounted on`); a device name too
-/// long for its column sits alone on its line, the numbers on the next.
-pub fn parse_df(text: &str) -> Vec<DfRow> {
-    let mut out = Vec::new();
-    let mut pending: Option<String> = None;
-    for line in text.lines().skip(1) {
-        let mut w: Vec<&str> = line.split_whitespace().collect();
-        if w.len() == 1 {
-            pending = Some(w[0].to_string());
+/// `df -k` with each wrapped row (a device name too long for its column sits alone on
+/// its line, the numbers on the next) joined back into one line.
+pub fn unwrap_df(text: &str) -> String {
+    let mut out = String::new();
+    let mut pending: Option<&str> = None;
+    for line in text.lines() {
+        let fields = line.split_whitespace().count();
+        if fields == 1 && !out.is_empty() {
+            pending = Some(line.trim());
             continue;
         }
-        let held = pending.take();
-        if let Some(dev) = held.as_deref() {
-            w.insert(0, dev);
+        if let Some(dev) = pending.take() {
+            out.push_str(dev);
+            out.push(' ');
         }
-        if w.len() < 6 {
-            continue;
-        }
-        let num = |s: &str| s.parse::<u64>().ok();
-        let (Some(kbytes), Some(used), Some(avail)) = (num(w[1]), num(w[2]), num(w[3])) else {
-            continue;
-        };
-        let total = if kbytes == 0 { used + avail } else { kbytes };
-        if total == 0 || avail == 0 {
-            continue;
-        }
-        out.push(DfRow {
-            device: w[0].to_string(),
-            mountpoint: w[5..].join(" "),
-            total_mb: total / 1024,
-            free_mb: avail / 1024,
-        });
+        out.push_str(line);
+        out.push('\n');
     }
     out
 }
@@ -74,7 +51,7 @@ pub fn parse_mount_types(text: &str) -> BTreeMap<String, String> {
 /// The drives: df rows with their type, without devices, CD-ROMs and loopback mounts.
 pub fn drives(df: &str, mount: &str) -> Vec<Entry> {
     let types = parse_mount_types(mount);
-    parse_df(df)
+    df::parse_df(&unwrap_df(df))
         .into_iter()
         .filter(|r| !r.device.starts_with("/devices") && !r.device.starts_with("/platform"))
         .filter_map(|r| {
@@ -92,8 +69,8 @@ pub fn drives(df: &str, mount: &str) -> Vec<Entry> {
             e.set("VOLUMN", r.device.as_str())
                 .set("TYPE", r.mountpoint.as_str())
                 .set_opt("FILESYSTEM", fstype)
-                .set("TOTAL", r.total_mb.to_string())
-                .set("FREE", r.free_mb.to_string());
+                .set("TOTAL", r.total_mb().to_string())
+                .set("FREE", r.free_mb().to_string());
             Some(e)
         })
         .collect()

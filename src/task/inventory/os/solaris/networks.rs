@@ -1,11 +1,13 @@
 //! NETWORKS on Solaris/illumos: addresses from `ifconfig -a`, link speed from
 //! `dladm show-phys` (Solaris 11, illumos) or `kstat … -s link_speed` (Solaris 10), and
-//! Fibre Channel ports from `fcinfo hba-port`.
+//! Fibre Channel ports from `fcinfo hba-port`; the default gateway from `netstat -rn`.
 
 use std::net::Ipv4Addr;
 
 use crate::task::inventory::model::Inventory;
 use crate::task::inventory::module::{Context, Module, Os};
+
+use crate::task::inventory::generic::unix::netstat;
 
 use super::{fcinfo, ifconfig};
 
@@ -52,9 +54,33 @@ fn subnet(addr: &str, mask: &str) -> Option<String> {
     Some(Ipv4Addr::from(u32::from(a) & u32::from(m)).to_string())
 }
 
+/// True when `gateway` lies in the network of `addr`/`mask`.
+pub fn same_network(gateway: &str, addr: &str, mask: &str) -> bool {
+    let (Ok(g), Ok(a), Ok(m)) = (
+        gateway.parse::<Ipv4Addr>(),
+        addr.parse::<Ipv4Addr>(),
+        mask.parse::<Ipv4Addr>(),
+    ) else {
+        return false;
+    };
+    let m = u32::from(m);
+    u32::from(g) & m == u32::from(a) & m
+}
+
 fn collect(ctx: &Context, inv: &mut Inventory) {
+    let routes = netstat::parse_routes(&ctx.command(&["netstat", "-rn"]).unwrap_or_default());
+    let gateway = netstat::default_gateway(&routes).map(str::to_string);
+    if let Some(gw) = &gateway {
+        inv.single("HARDWARE").set("DEFAULTGATEWAY", gw.as_str());
+    }
     let text = ctx.command(&["ifconfig", "-a"]).unwrap_or_default();
     for mut e in ifconfig::parse_ifconfig(&text) {
+        if let (Some(gw), Some(a), Some(m)) = (&gateway, e.get("IPADDRESS"), e.get("IPMASK")) {
+            if same_network(gw, a, m) {
+                let gw = gw.clone();
+                e.set("IPGATEWAY", gw);
+            }
+        }
         let name = e.get("DESCRIPTION").unwrap_or("").to_string();
         if let (Some(a), Some(m)) = (e.get("IPADDRESS"), e.get("IPMASK")) {
             let s = subnet(a, m);
@@ -110,5 +136,7 @@ mod tests {
         );
         assert_eq!(driver_instance("e1000g0:1"), Some(("e1000g", "0")));
         assert_eq!(driver_instance("lo"), None);
+        assert!(same_network("192.168.0.1", "192.168.0.41", "255.255.255.0"));
+        assert!(!same_network("10.0.0.1", "192.168.0.41", "255.255.255.0"));
     }
 }
