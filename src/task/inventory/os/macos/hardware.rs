@@ -1,6 +1,7 @@
 //! HARDWARE, BIOS and CPUS on macOS from `system_profiler SPHardwareDataType
 //! SPSoftwareDataType` (model, serial, firmware, memory, computer name) and
-//! `sysctl -a machdep.cpu` (CPU family, model, stepping, cores and threads).
+//! `sysctl -a machdep.cpu` (CPU family, model, stepping, cores and threads); the serial
+//! and UUID from `ioreg`'s platform expert when system_profiler does not say them.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use crate::agent::state::short_hostname;
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
 
+use super::ioreg;
 use super::memories::total_mb;
 use super::system_profiler::{self as sp, Tree};
 
@@ -117,16 +119,32 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
     let tree = hardware_tree(ctx);
     let empty = Tree::new();
     let hw_info = sp::section(&tree, &["Hardware", "Hardware Overview"]).unwrap_or(&empty);
-    let serial = sp::text(hw_info, "Serial Number (system)")
+    // Macs whose system_profiler says little: the platform expert in the I/O Kit
+    let platform = || {
+        ctx.command(&["ioreg", "-rd1", "-c", "IOPlatformExpertDevice"])
+            .and_then(|t| {
+                ioreg::parse(&t, "IOPlatformExpertDevice")
+                    .into_iter()
+                    .next()
+            })
+            .unwrap_or_default()
+    };
+    let mut serial = sp::text(hw_info, "Serial Number (system)")
         .or(sp::text(hw_info, "Serial Number"))
         .map(str::to_string);
+    let mut uuid = sp::text(hw_info, "Hardware UUID").map(str::to_string);
+    if serial.is_none() || uuid.is_none() {
+        let p = platform();
+        serial = serial.or(p.get("IOPlatformSerialNumber").cloned());
+        uuid = uuid.or(p.get("IOPlatformUUID").cloned());
+    }
     let hw = inv.single("HARDWARE");
     hw.set(
         "NAME",
         computer_name(&tree).unwrap_or_else(|| short_hostname(&ctx.uname.nodename)),
     )
     .set_opt("MEMORY", total_mb(&tree))
-    .set_opt("UUID", sp::text(hw_info, "Hardware UUID"));
+    .set_opt("UUID", uuid);
     let bios = inv.single("BIOS");
     bios.set("SMANUFACTURER", "Apple Inc")
         .set("MMANUFACTURER", "Apple Inc")
