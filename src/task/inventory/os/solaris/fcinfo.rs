@@ -60,7 +60,8 @@ pub fn parse_fcinfo(text: &str) -> Vec<Entry> {
         if let Some(v) = value(line, "Firmware Version") {
             e.set("FIRMWARE", v);
         }
-        if value(line, "State") == Some("online") {
+        // the reference takes `online` anywhere in a port's lines for its state
+        if line.contains("online") {
             online = true;
         }
         if e.has("DESCRIPTION") && e.has("WWN") {

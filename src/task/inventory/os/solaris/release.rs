@@ -36,23 +36,27 @@ pub fn parse_release(text: &str) -> Option<Release> {
         ..Release::default()
     };
     let words: Vec<&str> = fullname.split_whitespace().collect();
-    if let Some(at) = words.iter().position(|w| *w == "Solaris") {
-        let rest = &words[at + 1..];
-        if let Some(version) = rest.first().filter(|w| is_version(w)) {
-            rel.version = Some(version.to_string());
-            let mut next = 1;
-            if let Some(date) = rest.get(1).filter(|w| is_date(w)) {
-                rel.date = Some(date.to_string());
-                next = 2;
-            }
-            if let Some(id) = rest.get(next) {
-                rel.id = Some(id.to_string());
-                rel.subversion = id.split('_').skip(1).find_map(|part| {
-                    let digits = part.strip_prefix('u')?;
-                    let n: String = digits.chars().take_while(char::is_ascii_digit).collect();
-                    (!n.is_empty()).then(|| format!("u{n}"))
-                });
-            }
+    // `Solaris 10 …`, `Oracle Solaris 11.4 …`, `OpenSolaris 2009.06 …`: the first
+    // `Solaris` followed by a version number
+    let found = fullname.match_indices("Solaris ").find_map(|(at, _)| {
+        let rest: Vec<&str> = fullname[at + 8..].split_whitespace().collect();
+        rest.first().filter(|w| is_version(w))?;
+        Some(rest)
+    });
+    if let Some(rest) = found {
+        rel.version = Some(rest[0].to_string());
+        let mut next = 1;
+        if let Some(date) = rest.get(1).filter(|w| is_date(w)) {
+            rel.date = Some(date.to_string());
+            next = 2;
+        }
+        if let Some(id) = rest.get(next) {
+            rel.id = Some(id.to_string());
+            rel.subversion = id.split('_').skip(1).find_map(|part| {
+                let digits = part.strip_prefix('u')?;
+                let n: String = digits.chars().take_while(char::is_ascii_digit).collect();
+                (!n.is_empty()).then(|| format!("u{n}"))
+            });
         }
     } else if fullname.contains("OpenIndiana") {
         rel.version = words
@@ -100,5 +104,8 @@ mod tests {
             .unwrap();
         assert_eq!(r.version.as_deref(), Some("2023.10"));
         assert_eq!(parse_release(""), None);
+        let o = parse_release("  OpenSolaris 2009.06 snv_111b X86\n").unwrap();
+        assert_eq!(o.version.as_deref(), Some("2009.06"));
+        assert_eq!(o.id.as_deref(), Some("snv_111b"));
     }
 }
