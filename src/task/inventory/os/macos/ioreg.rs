@@ -16,14 +16,18 @@ fn property(line: &str) -> Option<(&str, &str)> {
     if key.is_empty() {
         return None;
     }
-    let inner = value
-        .strip_prefix('<')
-        .and_then(|v| v.strip_suffix('>'))
-        .unwrap_or(value);
-    if let Some(s) = inner.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-        return (!s.is_empty() && !s.contains('"')).then_some((key, s));
+    let inner = value.strip_prefix('<').unwrap_or(value);
+    if let Some(quoted) = inner.strip_prefix('"') {
+        let end = quoted.find('"')?;
+        let text = &quoted[..end];
+        return (!text.is_empty()).then_some((key, text));
     }
-    (!inner.is_empty() && inner.chars().all(|c| c.is_ascii_hexdigit())).then_some((key, inner))
+    // a number or hex data: the run of hex digits, then the end, `>` or a blank
+    let run = inner
+        .find(|c: char| !c.is_ascii_hexdigit())
+        .unwrap_or(inner.len());
+    let after = inner[run..].chars().next();
+    (run > 0 && matches!(after, None | Some('>') | Some(' '))).then_some((key, &inner[..run]))
 }
 
 /// The entries of exactly `class` (not its subclasses), in order.
@@ -63,5 +67,10 @@ mod tests {
         assert_eq!(d[0]["kUSBSerialNumberString"], "4a31");
         assert!(!d[0].contains_key("Built-In"));
         assert!(!d[0].contains_key("IOCFPlugInTypes"));
+        assert_eq!(
+            super::property("  |   \"Speed\" = 12 (0xc)"),
+            Some(("Speed", "12"))
+        );
+        assert_eq!(super::property("  |   \"Addr\" = 0x1f"), None);
     }
 }
