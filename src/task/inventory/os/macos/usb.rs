@@ -1,4 +1,4 @@
-//! USBDEVICES on macOS from `ioreg -c IOUSBDevice`: ids as `0x` + hex (`0x5ac`), name,
+//! USBDEVICES on macOS from `ioreg -c IOUSBDevice` (`IOUSBHostDevice` since macOS 11): ids as `0x` + hex (`0x5ac`), name,
 //! serial, class and subclass.
 
 use crate::task::inventory::model::{Entry, Inventory};
