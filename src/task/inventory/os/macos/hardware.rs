@@ -59,6 +59,22 @@ pub fn cpu_speed(text: &str) -> Option<String> {
     Some(sp::number((n * factor * 1000.0).round() / 1000.0))
 }
 
+/// A value whose key differs only in case between macOS versions (`Total Number Of
+/// Cores`, `Total Number of Cores`).
+fn text_ci<'a>(tree: &'a Tree, key: &str) -> Option<&'a str> {
+    sp::text(tree, key).or_else(|| {
+        tree.iter().find_map(|(k, v)| match v {
+            sp::Sp::Text(t) if k.eq_ignore_ascii_case(key) => Some(t.as_str()),
+            _ => None,
+        })
+    })
+}
+
+/// The leading whole number of `8 (4 performance and 4 efficiency)`.
+fn leading_number(text: &str) -> Option<f64> {
+    text.split_whitespace().next()?.parse().ok()
+}
+
 /// One entry per processor package.
 pub fn cpus(tree: &Tree, sysctl: &BTreeMap<String, String>) -> Vec<Entry> {
     let empty = Tree::new();
@@ -67,17 +83,18 @@ pub fn cpus(tree: &Tree, sysctl: &BTreeMap<String, String>) -> Vec<Entry> {
         .get("machdep.cpu.brand_string")
         .map(String::as_str)
         .or(sp::text(hw, "Processor Name"))
+        .or(sp::text(hw, "Chip"))
         .or(sp::text(hw, "CPU Type"))
         .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "));
     let Some(name) = name else {
         return Vec::new();
     };
-    let procs: u32 = sp::text(hw, "Number Of Processors")
-        .or(sp::text(hw, "Number Of CPUs"))
+    let procs: u32 = text_ci(hw, "Number Of Processors")
+        .or(text_ci(hw, "Number Of CPUs"))
         .and_then(|n| n.parse().ok())
         .filter(|n| *n > 0)
         .unwrap_or(1);
-    let cores = match sp::text(hw, "Total Number Of Cores").and_then(|c| c.parse::<f64>().ok()) {
+    let cores = match text_ci(hw, "Total Number Of Cores").and_then(leading_number) {
         Some(c) => Some(sp::number(c / procs as f64)),
         None => sysctl.get("machdep.cpu.core_count").cloned(),
     };
@@ -143,7 +160,15 @@ fn collect(ctx: &Context, inv: &mut Inventory) {
         "NAME",
         computer_name(&tree).unwrap_or_else(|| short_hostname(&ctx.uname.nodename)),
     )
-    .set_opt("MEMORY", total_mb(&tree))
+    .set_opt(
+        "MEMORY",
+        total_mb(&tree).or_else(|| {
+            // `sysctl -n hw.memsize`: bytes
+            ctx.command(&["sysctl", "-n", "hw.memsize"])
+                .and_then(|t| t.trim().parse::<u64>().ok())
+                .map(|b| (b / 1024 / 1024).to_string())
+        }),
+    )
     .set_opt("UUID", uuid);
     let bios = inv.single("BIOS");
     bios.set("SMANUFACTURER", "Apple Inc")
@@ -188,5 +213,10 @@ mod tests {
         assert_eq!(c[0].get("SPEED"), Some("2260"));
         assert_eq!(c[0].get("CORE"), Some("2"));
         assert_eq!(total_mb(&t).as_deref(), Some("4096"));
+        let m1 = sp::parse("Hardware:\n\n    Hardware Overview:\n\n      Chip: Apple M1\n      Total Number of Cores: 8 (4 performance and 4 efficiency)\n      Memory: 16 GB\n");
+        let c = cpus(&m1, &BTreeMap::new());
+        assert_eq!(c[0].get("NAME"), Some("Apple M1"));
+        assert_eq!(c[0].get("MANUFACTURER"), Some("Apple"));
+        assert_eq!(c[0].get("CORE"), Some("8"));
     }
 }
