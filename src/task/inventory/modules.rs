@@ -6,7 +6,7 @@
 use super::generic::dmidecode::sections as dmi;
 use super::generic::unix;
 use super::module::Module;
-use super::os::{aix, bsd, hpux, linux};
+use super::os::{aix, bsd, hpux, linux, macos, solaris};
 
 pub fn all() -> Vec<&'static Module> {
     vec![
@@ -89,6 +89,31 @@ pub fn all() -> Vec<&'static Module> {
         &hpux::devices::CONTROLLERS,
         &hpux::devices::SLOTS,
         &hpux::softwares::MODULE,
+        // Solaris, illumos
+        &solaris::os::MODULE,
+        &solaris::hardware::MODULE,
+        &solaris::hardware::BIOS,
+        &solaris::cpu::MODULE,
+        &solaris::memories::MODULE,
+        &solaris::slots::MODULE,
+        &solaris::networks::MODULE,
+        &solaris::storages::MODULE,
+        &solaris::drives::MODULE,
+        &solaris::softwares::MODULE,
+        &solaris::zones::MODULE,
+        // macOS
+        &macos::os::MODULE,
+        &macos::hardware::MODULE,
+        &macos::hardware::CPUS,
+        &macos::memories::MODULE,
+        &macos::power::MODULE,
+        &macos::videos::MODULE,
+        &macos::usb::MODULE,
+        &macos::networks::MODULE,
+        &macos::storages::MODULE,
+        &macos::drives::MODULE,
+        &macos::softwares::MODULE,
+        &macos::firewall::MODULE,
         // Any OS
         &unix::virtualbox::MODULE,
         &unix::parallels::MODULE,

@@ -4,3 +4,5 @@ pub mod aix;
 pub mod bsd;
 pub mod hpux;
 pub mod linux;
+pub mod macos;
+pub mod solaris;
