@@ -6,6 +6,7 @@
 pub mod deploy;
 pub mod inventory;
 pub mod netdiscovery;
+pub mod remote;
 pub mod snmp;
 mod testing;
 pub mod wakeonlan;
@@ -36,6 +37,11 @@ pub const TASKS: &[TaskInfo] = &[
     TaskInfo {
         name: "Inventory",
         description: "hardware, operating system, software and network inventory of this machine",
+        local: true,
+    },
+    TaskInfo {
+        name: "RemoteInventory",
+        description: "inventory of machines that run no agent, over SSH (--remote ssh://host)",
         local: true,
     },
     TaskInfo {
@@ -152,12 +158,13 @@ pub fn has_job(name: &str, target: &Target, config: &Config) -> bool {
         "SNMP" => snmp::has_job(target, config),
         "Deploy" => deploy::has_job(target, config),
         "WakeOnLan" => wakeonlan::has_job(target, config),
+        "RemoteInventory" => remote::has_job(target, config),
         // A by-hand device inventory (--netinventory…) asks for that alone, unless
         // `tasks` names the inventory too.
         "Inventory" => {
             !config.list("tasks").is_empty()
                 || !matches!(target, Target::Local(_))
-                || !snmp::local::wanted(config)
+                || !(snmp::local::wanted(config) || remote::wanted(config))
         }
         _ => true,
     }
@@ -179,6 +186,7 @@ pub fn run(name: &str, target: &Target, config: &Config) -> Result<Report, Strin
         "SNMP" => snmp::run(target, config),
         "Deploy" => deploy::run(target, config),
         "WakeOnLan" => wakeonlan::run(target, config),
+        "RemoteInventory" => remote::run(target, config),
         t if testing::NAMES.contains(&t) => testing::run(t),
         _ => Err(format!("unknown task '{name}'")),
     }
