@@ -8,6 +8,7 @@ pub mod glpi_deploy_server;
 pub mod netns;
 pub mod ocs_server;
 pub mod snmpd;
+pub mod sshd;
 
 use std::path::PathBuf;
 use std::process::Output;

@@ -57,6 +57,8 @@ struct State {
     kept: HashSet<String>,
     round_trips: usize,
     timed_out: Vec<String>,
+    /// Globs read ahead: a path they match that they did not bring does not exist.
+    globs: Vec<(Kind, &'static str)>,
 }
 
 /// A remote machine as a [`Source`].
@@ -77,7 +79,53 @@ fn plain(path: &str) -> bool {
             .any(|c| c.is_empty() || c == "." || c == "..")
 }
 
+/// Whether `path` matches the shell glob `pattern` (`*`, `[a-z0-9]`; `*` stays within a
+/// component and does not match a leading dot, as in `sh`).
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    fn m(p: &[u8], s: &[u8], start: bool) -> bool {
+        match p.first() {
+            None => s.is_empty(),
+            Some(b'*') => {
+                if start && s.first() == Some(&b'.') {
+                    return false;
+                }
+                (0..=s.len())
+                    .take_while(|&i| i == 0 || s[i - 1] != b'/')
+                    .any(|i| m(&p[1..], &s[i..], false))
+            }
+            Some(b'[') => {
+                let Some(close) = p.iter().position(|&c| c == b']') else {
+                    return false;
+                };
+                let Some(&c) = s.first() else { return false };
+                let class = &p[1..close];
+                let mut i = 0;
+                let mut hit = false;
+                while i < class.len() {
+                    if i + 2 < class.len() && class[i + 1] == b'-' {
+                        hit |= class[i] <= c && c <= class[i + 2];
+                        i += 3;
+                    } else {
+                        hit |= class[i] == c;
+                        i += 1;
+                    }
+                }
+                hit && c != b'/' && m(&p[close + 1..], &s[1..], false)
+            }
+            Some(&c) => s.first() == Some(&c) && m(&p[1..], &s[1..], c == b'/'),
+        }
+    }
+    m(pattern.as_bytes(), path.as_bytes(), false)
+}
+
 impl State {
+    /// Whether a glob read ahead covers `path` (so it would have brought it).
+    fn glob_covers(&self, kind: Kind, path: &str) -> bool {
+        self.globs
+            .iter()
+            .any(|(k, g)| *k == kind && glob_match(g, path))
+    }
+
     /// Whether a listing already read says `path` does not exist.
     fn known_absent(&self, path: &str) -> bool {
         if !plain(path) {
@@ -255,6 +303,20 @@ impl Ssh {
             .map(|b| (b.pattern, b.items.as_slice()))
             .collect();
         state.ask(&first, &branch_refs);
+        // The globs of the branch that ran are complete answers.
+        for b in &branches {
+            if b.pattern.split('|').any(|p| p == state.uname.sysname) {
+                for item in &b.items {
+                    match item {
+                        Item::File(Path::Glob(g)) => state.globs.push((Kind::File, g)),
+                        Item::List(Path::Glob(g)) => state.globs.push((Kind::List, g)),
+                        Item::Link(Path::Glob(g)) => state.globs.push((Kind::Link, g)),
+                        Item::Mtimes(g) => state.globs.push((Kind::Mtime, g)),
+                        _ => {}
+                    }
+                }
+            }
+        }
         if let Some(e) = state.failure.take() {
             return Err(e);
         }
@@ -337,7 +399,7 @@ impl Ssh {
         }
         {
             let mut s = self.state.borrow_mut();
-            if s.known_absent(path) || s.failure.is_some() {
+            if s.known_absent(path) || s.glob_covers(kind, path) || s.failure.is_some() {
                 return None;
             }
             s.note(&item, true);
@@ -533,6 +595,29 @@ mod tests {
         assert!(!s.known_absent("/sys/block/vda/size"), "not listed: ask");
         assert!(!s.known_absent("/sys/block/../block/x"));
         assert!(!s.known_absent("relative"));
+    }
+
+    #[test]
+    fn globs_as_sh_expands_them() {
+        assert!(glob_match("/proc/[0-9]*/stat", "/proc/123/stat"));
+        assert!(!glob_match("/proc/[0-9]*/stat", "/proc/self/stat"));
+        assert!(!glob_match("/proc/[0-9]*/stat", "/proc/1/task/1/stat"));
+        assert!(glob_match(
+            "/sys/class/net/*/mtu",
+            "/sys/class/net/eth0/mtu"
+        ));
+        assert!(!glob_match("/sys/class/net/*/mtu", "/sys/class/net/.x/mtu"));
+        assert!(!glob_match(
+            "/sys/class/net/*/mtu",
+            "/sys/class/net/a/b/mtu"
+        ));
+        assert!(glob_match(
+            "/var/lib/dpkg/info/*.list",
+            "/var/lib/dpkg/info/a:amd64.list"
+        ));
+        assert!(glob_match("/etc/*-release", "/etc/os-release"));
+        assert!(!glob_match("/etc/*-release", "/etc/os-release2"));
+        assert!(glob_match("/sys/block/*", "/sys/block/vda"));
     }
 
     #[test]

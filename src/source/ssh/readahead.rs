@@ -252,7 +252,7 @@ mod tests {
             .collect();
         assert_eq!(learned(&text), items);
         assert!(learned_line(&Item::File(Path::Exact("a\nb".into()))).is_none());
-        assert!(learned("X y\nF \ngarbage\n").is_empty());
+        assert!(learned("Q y\nF \ngarbage\nT x /a\n").is_empty());
     }
 
     #[test]
