@@ -364,3 +364,60 @@ fn bad_remote_urls_are_usage_errors_of_one_line() {
         "{err}"
     );
 }
+
+#[test]
+fn with_a_server_each_remote_host_is_sent_as_its_own_computer() {
+    use support::fake_server::{FakeServer, Reply};
+    if skip() {
+        return;
+    }
+    const SEND: &str = "<REPLY><PROLOG_FREQ>12</PROLOG_FREQ><RESPONSE>SEND</RESPONSE></REPLY>";
+    const OK: &str = "<REPLY><RESPONSE>NO_ACCOUNT_UPDATE</RESPONSE></REPLY>";
+    let dir = support::tmpdir("ocsa-ssh", "server");
+    let lab = Lab::new(&dir);
+    let a = Sshd::start(&lab, "a", &Options::default());
+    let b = Sshd::start(&lab, "b", &Options::default());
+    let fake = FakeServer::start(vec![Reply::Xml(SEND), Reply::Xml(OK), Reply::Xml(OK)]);
+    let vardir = dir.join("var");
+    let o = agent(&[
+        "-s",
+        &fake.url(),
+        "--tasks",
+        "RemoteInventory",
+        "--remote",
+        &a.url(),
+        "--remote",
+        &b.url(),
+        "--ssh-config",
+        lab.ssh_config.to_str().unwrap(),
+        "--vardir",
+        vardir.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let seen = fake.finish();
+    assert_eq!(
+        seen.requests.len(),
+        3,
+        "PROLOG, then one INVENTORY a host: {seen:?}"
+    );
+    assert!(
+        seen.requests[1..].iter().all(|(_, size)| *size > 1000),
+        "{seen:?}"
+    );
+    assert_eq!(err.matches("sent to").count(), 2, "{err}");
+    // Each host keeps its own DEVICEID beside its read-ahead list.
+    for s in [&a, &b] {
+        let state = vardir
+            .join("remote")
+            .join(format!("root@127.0.0.1_{}", s.port))
+            .join("agent.state");
+        assert!(
+            std::fs::read_to_string(&state)
+                .unwrap_or_default()
+                .contains("deviceid="),
+            "{}",
+            state.display()
+        );
+    }
+}

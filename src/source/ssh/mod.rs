@@ -571,9 +571,9 @@ impl Source for Ssh {
                 Some('d') => {
                     let _ = self.list_dir(path);
                 }
-                Some(_) => {
-                    let _ = self.read(path);
-                }
+                // Not the file itself (a binary such as /usr/bin/podman can be large):
+                // an empty stand-in, unless its content is recorded already.
+                Some(_) => record::placeholder(self.record.as_deref(), path),
                 None => {}
             }
         }

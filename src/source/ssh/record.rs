@@ -22,6 +22,15 @@ pub fn file(root: Option<&Path>, path: &str, data: &[u8]) {
     }
 }
 
+/// An empty file where none is recorded yet: what makes a replayed `exists` true.
+pub fn placeholder(root: Option<&Path>, path: &str) {
+    if let Some(p) = root.and_then(|root| under(&root.join("files"), path)) {
+        if !p.exists() {
+            save(Some(p), b"");
+        }
+    }
+}
+
 pub fn listing(root: Option<&Path>, path: &str, names: &[String]) {
     if let Some(root) = root {
         let mut text = names.join("\n");
