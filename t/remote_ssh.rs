@@ -347,7 +347,7 @@ fn a_remote_capture_replays_to_the_same_inventory() {
 }
 
 #[test]
-fn bad_remote_urls_are_usage_errors_of_one_line() {
+fn bad_remote_urls_are_one_line_each() {
     let dir = support::tmpdir("ocsa-ssh", "url");
     let o = agent(&[
         "--remote",

@@ -19,6 +19,13 @@ impl Remote {
             .ok_or_else(|| bad("only ssh:// is supported"))?;
         let rest = rest.trim_end_matches('/');
         let (user, hostport) = match rest.rsplit_once('@') {
+            // The message never repeats the URL: it holds a password.
+            Some((u, _)) if u.contains(':') => {
+                return Err(
+                    "invalid remote: a password in an ssh:// URL is never used (keys or an ssh agent only)"
+                        .into(),
+                )
+            }
             Some((u, h)) => (Some(u.to_string()), h),
             None => (None, rest),
         };
@@ -99,6 +106,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn passwords_are_refused_and_never_repeated() {
+        let e = Remote::parse("ssh://root:s3cret@h").unwrap_err();
+        assert!(!e.contains("s3cret"), "{e}");
+    }
+
+    #[test]
     fn urls() {
         let r = Remote::parse("ssh://root@127.0.0.1:2222").unwrap();
         assert_eq!(r.user.as_deref(), Some("root"));
@@ -120,6 +133,7 @@ mod tests {
             "ssh://a b",
             "ssh://",
             "ssh://u;x@h",
+            "ssh://root:secret@h",
         ] {
             assert!(Remote::parse(bad).is_err(), "{bad}");
         }
