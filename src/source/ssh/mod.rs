@@ -308,7 +308,9 @@ impl Ssh {
             if b.pattern.split('|').any(|p| p == state.uname.sysname) {
                 for item in &b.items {
                     match item {
-                        Item::File(Path::Glob(g)) => state.globs.push((Kind::File, g)),
+                        Item::File(Path::Glob(g)) | Item::Text(Path::Glob(g)) => {
+                            state.globs.push((Kind::File, g))
+                        }
                         Item::List(Path::Glob(g)) => state.globs.push((Kind::List, g)),
                         Item::Link(Path::Glob(g)) => state.globs.push((Kind::Link, g)),
                         Item::Mtimes(g) => state.globs.push((Kind::Mtime, g)),

@@ -33,6 +33,9 @@ pub enum Item {
     Hello,
     /// A regular file's bytes.
     File(Path),
+    /// A small text file (a sysfs attribute, `/proc/<pid>/stat`), read by the shell
+    /// itself rather than by one `cat` each: no NUL bytes, answered as a file.
+    Text(Path),
     /// The last `max` bytes of a file.
     Tail(String, u64),
     /// A directory's entries.
@@ -88,6 +91,8 @@ _e() {{ printf '\n%s E %s\n' "$B" "$1"; }}
 _mt() {{ case $_os in Linux|GNU*|CYGWIN*) stat -c %Y -- "$1" 2>/dev/null;; *BSD|DragonFly|Darwin) stat -f %m -- "$1" 2>/dev/null;; *) perl -e 'print((stat $ARGV[0])[9], "\n")' "$1" 2>/dev/null;; esac; }}
 _u() {{ _h U ''; uname -s; uname -n; uname -r; uname -v; uname -m; date +%s; date +%z; date +%Z; _e 0; }}
 _f() {{ for _a; do _h F "$_a"; if [ -f "$_a" ] && [ -r "$_a" ]; then cat -- "$_a" 2>/dev/null; _e $?; else _e 1; fi; done; }}
+_s() {{ for _a; do _h F "$_a"; if [ -f "$_a" ] && [ -r "$_a" ]; then _r < "$_a"; _e $?; else _e 1; fi; done; }}
+_r() {{ _v=; while IFS= read -r _v; do printf '%s\n' "$_v"; _v=; done; [ -z "$_v" ] || printf '%s' "$_v"; }}
 _t() {{ _h T "$2 $1"; if [ -f "$1" ] && [ -r "$1" ]; then tail -c "$2" -- "$1" 2>/dev/null; _e $?; else _e 1; fi; }}
 _l() {{ for _a; do _h L "$_a"; if [ -d "$_a" ] && cd -- "$_a" 2>/dev/null; then for _n in * .*; do case $_n in .|..) continue;; esac; if [ -e "$_n" ] || [ -h "$_n" ]; then printf '%s/' "$_n"; fi; done; cd /; _e 0; elif [ -e "$_a" ] || [ -h "$_a" ]; then _e 1; else _e 2; fi; done; }}
 _k() {{ for _a; do _h K "$_a"; if [ -h "$_a" ]; then if readlink -- "$_a" 2>/dev/null; then _e 0; else ls -ld -- "$_a" 2>/dev/null; _e 2; fi; else _e 1; fi; done; }}
@@ -107,6 +112,7 @@ pub fn item_line(item: &Item) -> String {
     match item {
         Item::Hello => "_u".to_string(),
         Item::File(p) => format!("_f {}", path_word(p)),
+        Item::Text(p) => format!("_s {}", path_word(p)),
         Item::Tail(p, max) => format!("_t {} {max}", quote(p)),
         Item::List(p) => format!("_l {}", path_word(p)),
         Item::Link(p) => format!("_k {}", path_word(p)),

@@ -72,6 +72,12 @@ fn token() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The last meaningful line ssh wrote, for the one error line.
 fn last_ssh_message(log: &Path) -> Option<String> {
     let text = std::fs::read_to_string(log).ok()?;
@@ -139,7 +145,8 @@ impl Session {
         std::fs::create_dir_all(&settings.dir)
             .map_err(|e| format!("cannot create {}: {e}", settings.dir.display()))?;
         let name = remote.file_name();
-        let socket = settings.dir.join(format!("{name}.sock"));
+        // A short name: Unix socket paths are limited, host names are not.
+        let socket = settings.dir.join(format!("{:016x}.sock", fnv(&name)));
         let log = settings.dir.join(format!("{name}.log"));
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
             return Err(format!(
@@ -223,6 +230,7 @@ impl Session {
     /// commands, and reads its records; an error means the session is over.
     pub fn request(&mut self, text: &str, commands: usize) -> Result<Vec<Record>, String> {
         self.round_trips += 1;
+        let started = Instant::now();
         // Each command has its limit on the remote side; this one is for the link.
         let deadline =
             Instant::now() + Duration::from_secs(60) + self.command_timeout * (commands as u32 + 1);
@@ -243,6 +251,13 @@ impl Session {
                 Step::Done => {
                     let n = reader.consumed();
                     self.buf.drain(..n);
+                    log::debug!(
+                        "request {}: {} answers, {} bytes in {} ms",
+                        self.round_trips,
+                        records.len(),
+                        records.iter().map(|r| r.payload.len()).sum::<usize>(),
+                        started.elapsed().as_millis()
+                    );
                     return Ok(records);
                 }
                 Step::More => {}
