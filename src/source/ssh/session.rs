@@ -11,6 +11,7 @@
 //!   them (`PR_SET_PDEATHSIG`), and are stopped by PID when the host is done;
 //! - every request has a deadline: a host that stops answering costs the time limit,
 //!   then the session is closed and the host reported, never a hung task.
+//!
 //! ssh's own messages go to `<name>.log` next to the control socket; the last one is
 //! what the one error line quotes ("Permission denied (publickey)").
 
