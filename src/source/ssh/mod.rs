@@ -126,18 +126,37 @@ impl State {
             .any(|(k, g)| *k == kind && glob_match(g, path))
     }
 
-    /// Whether a listing already read says `path` does not exist.
+    /// Whether a listing already read says `path` does not exist: one of its
+    /// directories lacks the next name, or is known not to exist.
     fn known_absent(&self, path: &str) -> bool {
+        if !plain(path) {
+            return false;
+        }
+        let mut dir = String::from("/");
+        for name in path[1..].split('/') {
+            match self.lists.get(&dir) {
+                Some(Some(names)) if names.binary_search_by(|n| n.as_str().cmp(name)).is_err() => {
+                    return true
+                }
+                Some(None) if self.kinds.get(&dir).is_some_and(|k| k.is_none()) => return true,
+                _ => {}
+            }
+            if dir.len() > 1 {
+                dir.push('/');
+            }
+            dir.push_str(name);
+        }
+        false
+    }
+
+    /// Whether a listing already read holds `path`.
+    fn known_present(&self, path: &str) -> bool {
         if !plain(path) {
             return false;
         }
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
         let dir = if dir.is_empty() { "/" } else { dir };
-        match self.lists.get(dir) {
-            Some(Some(names)) => names.binary_search_by(|n| n.as_str().cmp(name)).is_err(),
-            Some(None) => self.kinds.get(dir).is_some_and(|k| k.is_none()),
-            None => false,
-        }
+        matches!(self.lists.get(dir), Some(Some(names)) if names.binary_search_by(|n| n.as_str().cmp(name)).is_ok())
     }
 
     fn take(&mut self, r: Record) {
@@ -547,6 +566,9 @@ impl Source for Ssh {
                 *k
             } else if s.known_absent(path) || s.failure.is_some() {
                 None
+            } else if s.known_present(path) && self.record.is_none() {
+                // Listed: it exists (what it is matters only to a recording).
+                Some('e')
             } else {
                 Some('?')
             }
@@ -597,6 +619,14 @@ mod tests {
         assert!(!s.known_absent("/sys/block/vda/size"), "not listed: ask");
         assert!(!s.known_absent("/sys/block/../block/x"));
         assert!(!s.known_absent("relative"));
+        s.lists.insert("/run".into(), Some(vec!["systemd".into()]));
+        assert!(
+            s.known_absent("/run/firewalld/firewalld.pid"),
+            "an ancestor lacks it"
+        );
+        assert!(!s.known_absent("/run/systemd/x"));
+        assert!(s.known_present("/sys/block/vda"));
+        assert!(!s.known_present("/sys/block/sdz"));
     }
 
     #[test]
