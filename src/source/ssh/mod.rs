@@ -344,7 +344,6 @@ impl Ssh {
         if state.uname.sysname.is_empty() {
             return Err("the remote shell gave no uname: not a POSIX shell?".into());
         }
-        // A command read ahead but never asked for by this inventory is not kept.
         let ssh = Ssh {
             remote: remote.clone(),
             state: RefCell::new(state),

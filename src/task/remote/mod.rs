@@ -13,7 +13,7 @@
 pub mod hosts;
 
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -185,9 +185,4 @@ fn send(inv: &Inventory, url: &str, config: &Config) -> Result<String, String> {
             &answer.response
         }
     ))
-}
-
-/// The state folder of one host.
-pub fn host_dir(vardir: &Path, remote: &Remote) -> PathBuf {
-    vardir.join("remote").join(remote.file_name())
 }
