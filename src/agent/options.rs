@@ -456,7 +456,7 @@ pub const OPTIONS: &[Opt] = &[
         "",
         List,
         "URL",
-        "inventory this machine over SSH instead: ssh://[user@]host[:port] (repeatable)",
+        "inventory a machine that runs no agent, over SSH: ssh://[user@]host[:port] (repeatable)",
     ),
     opt(
         "ssh-config",
