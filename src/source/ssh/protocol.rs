@@ -401,6 +401,96 @@ mod tests {
         assert_eq!(all(full.as_bytes()).len(), 2);
     }
 
+    /// The prelude and a request run by this machine's `sh`, as the remote shell would.
+    fn through_sh(items: &[Item], timeout: u64, pwned: &std::path::Path) -> Vec<Record> {
+        use std::io::Write;
+        let mut child = std::process::Command::new("sh")
+            .env("OCSA_PWNED", pwned)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let text = prelude(TOKEN, timeout) + &request(items, &[]) + "exit 0\n";
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap().stdout;
+        let mut r = Reader::new(TOKEN);
+        let mut records = Vec::new();
+        loop {
+            match r.next(&out) {
+                Step::Record(rec) => records.push(rec),
+                Step::Done => return records,
+                Step::More => panic!("no end marker in {:?}", String::from_utf8_lossy(&out)),
+            }
+        }
+    }
+
+    #[test]
+    fn a_real_shell_answers_hostile_names_binary_files_and_commands() {
+        let dir = std::env::temp_dir().join(format!("ocsa-ssh-proto-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let d = dir.to_str().unwrap().to_string();
+        // Were the name run, `sh` would create `pwned` (OCSA_PWNED is set for it).
+        let hostile = format!("{d}/a'b $(touch $OCSA_PWNED) `touch $OCSA_PWNED` \nc");
+        std::fs::write(&hostile, b"bin\x00ary\n").unwrap();
+        std::fs::write(format!("{d}/text"), "one\ntwo").unwrap();
+        std::os::unix::fs::symlink("text", format!("{d}/link")).unwrap();
+        let items = vec![
+            Item::File(Path::Exact(hostile.clone())),
+            Item::Text(Path::Exact(format!("{d}/text"))),
+            Item::File(Path::Exact(format!("{d}/absent"))),
+            Item::List(Path::Exact(d.clone())),
+            Item::Link(Path::Exact(format!("{d}/link"))),
+            Item::Kind(format!("{d}/link")),
+            Item::Kind(format!("{d}/absent")),
+            Item::Tail(format!("{d}/text"), 3),
+            Item::Command(0, vec!["sh".into(), "-c".into(), "echo out; exit 3".into()]),
+            Item::Command(1, vec!["no-such-tool-xyz".into()]),
+            Item::Command(2, vec!["sleep".into(), "30".into()]),
+        ];
+        let t = std::time::Instant::now();
+        let r = through_sh(&items, 1, &dir.join("pwned"));
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            t.elapsed()
+        );
+        assert!(!dir.join("pwned").exists(), "a name ran as a command");
+        let find = |kind: u8, path: &str| {
+            r.iter()
+                .find(|x| x.kind == kind && x.path == path)
+                .unwrap_or_else(|| panic!("no {} {path} in {r:?}", kind as char))
+        };
+        let f = find(b'F', &hostile);
+        assert_eq!(
+            (f.payload.as_slice(), f.status.as_str()),
+            (&b"bin\x00ary\n"[..], "0")
+        );
+        assert_eq!(find(b'F', &format!("{d}/text")).payload, b"one\ntwo");
+        assert_eq!(find(b'F', &format!("{d}/absent")).status, "1");
+        let names = listing(&find(b'L', &d).payload);
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert!(names.contains(&"link".to_string()));
+        let k = find(b'K', &format!("{d}/link"));
+        assert_eq!(link_target(&k.payload, &k.status).as_deref(), Some("text"));
+        assert_eq!(find(b'X', &format!("{d}/link")).status, "l");
+        assert_eq!(find(b'X', &format!("{d}/absent")).status, "1");
+        assert_eq!(find(b'T', &format!("3 {d}/text")).payload, b"two");
+        let c = find(b'C', "0");
+        assert_eq!(
+            (c.payload.as_slice(), c.status.as_str()),
+            (&b"out\n"[..], "3")
+        );
+        assert_eq!(find(b'C', "1").status, "M");
+        assert_eq!(find(b'C', "2").status, "T", "killed at the 1 s limit");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn parsers_of_payloads() {
         assert_eq!(listing(b"b/a/.hidden/"), vec![".hidden", "a", "b"]);
