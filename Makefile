@@ -37,6 +37,13 @@ bench: build
 # ---- discovery ----
 	sh t/bench/netdiscovery.sh
 # ---- end discovery ----
+# ---- remote (SSH) ----
+# bench-remote: --remote against the GLPI agent's RemoteInventory (ssh mode), same sshd.
+.PHONY: bench-remote
+bench: bench-remote
+bench-remote: build
+	sh t/bench/remote.sh $(BIN)
+# ---- end remote ----
 
 # ---- daemon: install, bench-daemon ----------------------------------------------
 # make install PREFIX=/usr DESTDIR=/tmp/pkg   (GNU make; gmake on FreeBSD)

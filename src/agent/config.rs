@@ -319,6 +319,7 @@ impl Config {
                 | "timeout"
                 | "logfile-maxsize"
                 | "task-memory-limit"
+                | "remote-workers"
                     if value.parse::<u32>().is_err() =>
                 {
                     return Err(bad("expected a whole number"));

@@ -450,6 +450,28 @@ pub const OPTIONS: &[Opt] = &[
         "DIR",
         "run the inventory from a recording made with --capture",
     ),
+    // Remote inventory (SSH)
+    opt(
+        "remote",
+        "",
+        List,
+        "URL",
+        "inventory a machine that runs no agent, over SSH: ssh://[user@]host[:port] (repeatable)",
+    ),
+    opt(
+        "ssh-config",
+        "",
+        Value,
+        "FILE",
+        "OpenSSH client configuration for --remote (ssh -F FILE: keys, known hosts, jump hosts)",
+    ),
+    opt(
+        "remote-workers",
+        "",
+        Value,
+        "N",
+        "remote hosts inventoried at once (default 4)",
+    ),
     // SNMP
     opt(
         "netinventory",

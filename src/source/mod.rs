@@ -2,7 +2,8 @@
 //!
 //! Three implementations of [`Source`]: [`live::Live`] reads this machine,
 //! [`capture::Capture`] reads it and records everything into a folder (`--capture DIR`),
-//! [`replay::Replay`] answers from such a folder (`--replay DIR`) on any machine.
+//! [`replay::Replay`] answers from such a folder (`--replay DIR`) on any machine;
+//! [`ssh::Ssh`] reads a remote machine over SSH (`--remote`).
 //!
 //! Recording layout (a folder a sysadmin can attach to a bug report):
 //! - `files/<absolute path>`: each file read (`files/proc/cpuinfo`);
@@ -23,6 +24,7 @@ pub mod capture;
 pub mod command;
 pub mod live;
 pub mod replay;
+pub mod ssh;
 
 use std::path::{Path, PathBuf};
 

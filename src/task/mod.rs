@@ -8,6 +8,7 @@
 pub mod deploy;
 pub mod inventory;
 pub mod netdiscovery;
+pub mod remote;
 pub mod snmp;
 mod testing;
 pub mod wakeonlan;
@@ -32,6 +33,12 @@ pub const TASKS: &[TaskDecl] = &[
         description: "hardware, operating system, software and network inventory of this machine",
         local: true,
         has_job: inventory_has_job,
+    },
+    TaskDecl {
+        name: "RemoteInventory",
+        description: "inventory of machines that run no agent, over SSH (--remote ssh://host)",
+        local: true,
+        has_job: remote::has_job,
     },
     TaskDecl {
         name: "SNMP",
@@ -71,7 +78,7 @@ pub fn tag(name: &str) -> &'static str {
 fn inventory_has_job(target: &Target, config: &Config) -> bool {
     !config.list("tasks").is_empty()
         || !matches!(target, Target::Local(_))
-        || !snmp::local::wanted(config)
+        || !(snmp::local::wanted(config) || remote::wanted(config))
 }
 
 /// Runs a task in the current (child) process.
@@ -90,6 +97,7 @@ pub fn run(name: &str, target: &Target, config: &Config) -> Result<Report, Strin
         "SNMP" => snmp::run(target, config),
         "Deploy" => deploy::run(target, config),
         "WakeOnLan" => wakeonlan::run(target, config),
+        "RemoteInventory" => remote::run(target, config),
         t if testing::NAMES.contains(&t) => testing::run(t),
         _ => Err(format!("unknown task '{name}'")),
     }

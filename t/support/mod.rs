@@ -10,6 +10,7 @@ pub mod netns;
 pub mod ocs_server;
 pub mod recording;
 pub mod snmpd;
+pub mod sshd;
 
 use std::path::PathBuf;
 use std::process::Output;
