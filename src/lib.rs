@@ -14,6 +14,7 @@ pub mod agent;
 pub mod daemon;
 pub mod encoding;
 pub mod net;
+pub mod platform;
 pub mod snmp;
 pub mod source;
 pub mod task;

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use nix::fcntl::OFlag;
 use nix::sys::signal::{self, kill, SigHandler, Signal};
 use nix::sys::wait::waitpid;
-use nix::unistd::{fork, pipe2, ForkResult, Pid};
+use nix::unistd::{fork, ForkResult, Pid};
+
+use crate::platform::fd::pipe2;
 
 use crate::agent::config::Config;
 use crate::agent::pipe::PipeReader;
