@@ -54,6 +54,10 @@ fn to_rlim(v: u64) -> rlim_t {
     }
 }
 
+#[allow(
+    clippy::useless_conversion,
+    reason = "rlim_t is i64 on FreeBSD, u64 on the others"
+)]
 fn from_rlim(v: rlim_t) -> u64 {
     if v == libc::RLIM_INFINITY {
         UNLIMITED
