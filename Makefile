@@ -263,3 +263,31 @@ integration-stop: integration-stop-hard
 integration-stop-hard:
 	$(TESTSRV_HARD) bash t/ocs-server/stop.sh
 # ---- end of hardening block -------------------------------------------------------
+# ---- platforms: make check-targets (docs/PLATFORMS.md) ------------------------------
+# cargo check, then clippy -D warnings, of the agent and the lean daemon for each UNIX
+# target below, from this Linux machine. Needs rustup (the targets' standard libraries)
+# and, for FreeBSD and illumos, where native-tls is OpenSSL: the host's OpenSSL headers
+# (libssl-dev, found by pkg-config) and its C compiler. openssl-sys's build script only
+# preprocesses them for the version macros, and a check links nothing. macOS needs
+# neither (Security.framework: Cargo.toml says why). Each target builds in
+# target/<triple>/, beside the host's target/debug/.
+CHECK_TARGETS ?= x86_64-unknown-freebsd x86_64-unknown-illumos x86_64-apple-darwin aarch64-apple-darwin
+RUSTUP ?= rustup
+CHECK_OPENSSL_LIB = $(shell pkg-config --variable=libdir openssl)
+CHECK_OPENSSL_INCLUDE = $(shell pkg-config --variable=includedir openssl)
+
+.PHONY: check-targets
+check-targets:
+	$(RUSTUP) target add $(CHECK_TARGETS)
+	@set -e; for t in $(CHECK_TARGETS); do \
+		T=$$(echo $$t | tr 'a-z-' 'A-Z_'); \
+		echo "check-targets: $$t"; \
+		env $${T}_OPENSSL_LIB_DIR='$(CHECK_OPENSSL_LIB)' \
+			$${T}_OPENSSL_INCLUDE_DIR='$(CHECK_OPENSSL_INCLUDE)' \
+			$(CARGO) check --quiet --target $$t --lib --bins; \
+		env $${T}_OPENSSL_LIB_DIR='$(CHECK_OPENSSL_LIB)' \
+			$${T}_OPENSSL_INCLUDE_DIR='$(CHECK_OPENSSL_INCLUDE)' \
+			$(CARGO) clippy --quiet --target $$t --lib --bins -- -D warnings; \
+	done
+	@echo "check-targets: $(words $(CHECK_TARGETS)) targets checked, clippy clean"
+# ---- end of platforms block ---------------------------------------------------------

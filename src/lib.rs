@@ -32,6 +32,7 @@ pub mod fsutil;
 #[cfg(test)]
 mod layers;
 pub mod net;
+pub mod platform;
 pub mod snmp;
 pub mod source;
 pub mod task;

@@ -55,7 +55,10 @@ fn main() -> ExitCode {
     if let Some(why) = handed {
         log::debug!("{why}");
         let equipment = daemon::Equipment {
+            #[cfg(not(target_vendor = "apple"))]
             tls: Some(daemon::tls::openssl_acceptor),
+            #[cfg(target_vendor = "apple")]
+            tls: Some(daemon::tls_native::acceptor),
             agent_binary: std::env::current_exe().unwrap_or_default(),
             catalog: &task::CATALOG,
         };

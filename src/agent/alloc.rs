@@ -2,7 +2,10 @@
 //! hits its memory cap (so the parent can say "exceeded its memory cap" instead of
 //! "killed by signal 6").
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+// The standard allocator; on macOS it counts the heap against the memory cap.
+use crate::platform::memory::System;
 
 pub struct Allocator;
 

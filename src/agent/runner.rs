@@ -40,15 +40,16 @@ use std::time::{Duration, Instant};
 
 use nix::fcntl::{fcntl, FcntlArg, FdFlag, OFlag};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::resource::{setrlimit, Resource};
 use nix::sys::signal::{self, killpg, SigHandler, SigSet, SigmaskHow, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
-use nix::unistd::{alarm, dup2, execv, fork, pipe2, setpgid, ForkResult, Pid};
+use nix::unistd::{alarm, dup2, execv, fork, setpgid, ForkResult, Pid};
 
 use super::config::Config;
 use super::pipe::PipeReader;
 use super::plan::Catalog;
 use super::target::Target;
+use crate::platform::fd::pipe2;
+use crate::platform::rlimit::{self, Limit};
 
 /// The file descriptor a task child writes its report to.
 pub const REPORT_FD: i32 = 3;
@@ -219,11 +220,9 @@ impl Child {
         let pid = match unsafe { fork() } {
             Err(e) => return Err(format!("fork failed: {e}")),
             Ok(ForkResult::Child) => {
-                // SAFETY: prctl(2) is a plain system call; the setting survives execv.
-                #[cfg(target_os = "linux")]
-                unsafe {
-                    nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL);
-                }
+                // Survives execv; where the kernel has no such request, the task
+                // watches for itself (`serve`).
+                crate::platform::pdeathsig::request();
                 if nix::unistd::getppid() != parent {
                     // The parent died before the request above: nobody wants this task.
                     // SAFETY: _exit is async-signal-safe.
@@ -234,10 +233,10 @@ impl Child {
                 if memory > 0 {
                     // Soft limit only: external commands get the hard limit back (they
                     // have their own time limit, and some reserve much address space).
-                    let _ = setrlimit(Resource::RLIMIT_AS, memory, nix::libc::RLIM_INFINITY);
+                    crate::platform::memory::cap(memory);
                 }
-                let _ = setrlimit(Resource::RLIMIT_CPU, cpu, cpu + 5);
-                let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
+                let _ = rlimit::set(Limit::Cpu, cpu, cpu + 5);
+                let _ = rlimit::set(Limit::Core, 0, 0);
                 match start {
                     Start::Exec(_) => {
                         let ok = dup2(rep_w.as_raw_fd(), REPORT_FD).is_ok()
@@ -447,6 +446,7 @@ fn serve(tasks: Tasks, task: &str, target: &Target, config: &Config, report: Own
     unsafe {
         let _ = signal::signal(Signal::SIGALRM, SigHandler::Handler(on_alarm));
     }
+    crate::platform::pdeathsig::watch_parent(std::os::fd::AsFd::as_fd(&report));
     let mut report_out = std::fs::File::from(report);
     let lock = super::target_lock::acquire(target, config);
     let (report, code) = match lock.and_then(|_held| (tasks.body)(task, target, config)) {

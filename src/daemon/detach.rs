@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 
 use nix::fcntl::{Flock, FlockArg, OFlag};
 use nix::sys::stat::{umask, Mode};
-use nix::unistd::{chdir, dup2, fork, pipe2, setsid, ForkResult};
+use nix::unistd::{chdir, dup2, fork, setsid, ForkResult};
+
+use crate::platform::fd::pipe2;
 
 use crate::fsutil;
 

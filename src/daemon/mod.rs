@@ -32,6 +32,7 @@ pub mod secret_args;
 pub mod shared_files;
 pub mod signals;
 pub mod tls;
+pub mod tls_native;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -151,7 +152,7 @@ pub fn run(cli: &Cli, config: Config, equipment: Equipment) -> i32 {
     absolutize(&mut config, &base);
     // The parent holds the configuration, passwords included, for as long as it runs: no
     // core file may take them to disk (task children have the same limit).
-    let _ = nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, 0, 0);
+    let _ = crate::platform::rlimit::set(crate::platform::rlimit::Limit::Core, 0, 0);
     let vardir = match state::vardir(&config) {
         Ok(v) => v,
         Err(e) => {

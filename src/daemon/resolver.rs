@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 use nix::fcntl::OFlag;
 use nix::sys::signal::{self, kill, SigHandler, Signal};
 use nix::sys::wait::waitpid;
-use nix::unistd::{fork, pipe2, ForkResult, Pid};
+use nix::unistd::{fork, ForkResult, Pid};
 
 use crate::agent::config::Config;
 use crate::agent::pipe::PipeReader;
 use crate::agent::target::{self, Target};
+use crate::platform::fd::pipe2;
 
 /// Longest time a resolution may take.
 pub const TIME_LIMIT: Duration = Duration::from_secs(60);

@@ -14,8 +14,8 @@
 //! (and `O_DIRECTORY` for the folders). No symbolic link is ever followed, at any depth,
 //! so a folder swapped for a link between two requests — or during one — cannot lead
 //! outside (a check on the path followed by an open of the path could: the first
-//! version canonicalised then opened, and a racing swap got files out). Portable to the
-//! BSDs, unlike Linux's `openat2(RESOLVE_BENEATH)`.
+//! version canonicalised then opened, and a racing swap got files out). The walk is
+//! `platform::beneath`, the same on every system.
 //!
 //! Deploy parts are checked against their SHA-512 once: the result is kept per file
 //! (device, inode, size, modification time) in a [`PartCache`], so a peer asking for a
@@ -25,13 +25,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek};
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
 
 use nix::errno::Errno;
-use nix::fcntl::{openat, OFlag};
-use nix::sys::stat::Mode;
+use nix::fcntl::OFlag;
 use sha2::Digest;
 
 /// Deploy parts whose hash is remembered at most (past it the cache starts again).
@@ -58,22 +56,8 @@ pub fn open_under(root: &Path, name: &str) -> Result<(File, u64), Refusal> {
     {
         return Err(Refusal::Outside);
     }
-    let names: Vec<&std::ffi::OsStr> = relative
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(n) => Some(n),
-            _ => None,
-        })
-        .collect();
-    let Some((last, folders)) = names.split_last() else {
-        return Err(Refusal::Outside);
-    };
     // The root itself is the administrator's choice: it may be a link.
-    let mut dir = open_fd(None, root, OFlag::O_DIRECTORY)?;
-    for name in folders {
-        dir = open_fd(Some(&dir), *name, OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW)?;
-    }
-    let fd = open_fd(Some(&dir), *last, OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK)?;
+    let fd = crate::platform::beneath::open(root, relative, OFlag::O_NONBLOCK).map_err(refusal)?;
     let file = File::from(fd);
     let meta = file.metadata().map_err(|_| Refusal::Absent)?;
     if !meta.is_file() {
@@ -82,22 +66,13 @@ pub fn open_under(root: &Path, name: &str) -> Result<(File, u64), Refusal> {
     Ok((file, meta.len()))
 }
 
-/// Opens `name` read-only relative to `dir` (or as a path when `None`), never as a
-/// controlling terminal, never inherited by children.
-fn open_fd(
-    dir: Option<&OwnedFd>,
-    name: &(impl nix::NixPath + ?Sized),
-    flags: OFlag,
-) -> Result<OwnedFd, Refusal> {
-    use std::os::fd::AsRawFd;
-    let flags = flags | OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NOCTTY;
-    match openat(dir.map(|d| d.as_raw_fd()), name, flags, Mode::empty()) {
-        // SAFETY: openat just returned this descriptor, owned by nobody else.
-        Ok(fd) => Ok(unsafe { OwnedFd::from_raw_fd(fd) }),
-        Err(Errno::ENOENT) => Err(Refusal::Absent),
-        // ENOTDIR: a file where a folder is expected; ELOOP (EMLINK on FreeBSD): a link.
-        Err(Errno::ENOTDIR) => Err(Refusal::Absent),
-        Err(_) => Err(Refusal::Outside),
+/// Why `platform::beneath::open` failed, as the peer is told.
+fn refusal(e: Errno) -> Refusal {
+    match e {
+        // ENOTDIR: a file where a folder is expected.
+        Errno::ENOENT | Errno::ENOTDIR => Refusal::Absent,
+        // A link (ELOOP, EMLINK on FreeBSD), a name leaving the root (EXDEV)…
+        _ => Refusal::Outside,
     }
 }
 

@@ -82,7 +82,7 @@ extern "C" fn on_signal(sig: nix::libc::c_int) {
 
 /// Creates the wake-up pipe and installs the handlers.
 pub fn install() -> Result<Wake, String> {
-    let (read, write) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
+    let (read, write) = crate::platform::fd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
         .map_err(|e| format!("cannot create the wake-up pipe: {e}"))?;
     WAKE_FD.store(write.as_raw_fd(), Ordering::SeqCst);
     let action = SigAction::new(

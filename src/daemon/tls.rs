@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 
+#[cfg(not(target_vendor = "apple"))]
 use openssl::ssl::{
     ErrorCode, HandshakeError, MidHandshakeSslStream, SslAcceptor, SslFiletype, SslMethod,
     SslStream,
@@ -42,8 +43,10 @@ pub trait Acceptor: Send {
 /// Builds the acceptor of the interface from the certificate and key files.
 pub type Setup = fn(cert: &Path, key: &Path) -> Result<Box<dyn Acceptor>, String>;
 
+#[cfg(not(target_vendor = "apple"))]
 struct OpenSsl(SslAcceptor);
 
+#[cfg(not(target_vendor = "apple"))]
 enum OpenSslStream {
     Mid(Option<MidHandshakeSslStream<TcpStream>>),
     Ready(SslStream<TcpStream>),
@@ -51,6 +54,7 @@ enum OpenSslStream {
 
 /// The OpenSSL acceptor: Mozilla's intermediate settings, the chain and key loaded and
 /// checked against each other.
+#[cfg(not(target_vendor = "apple"))]
 pub fn openssl_acceptor(cert: &Path, key: &Path) -> Result<Box<dyn Acceptor>, String> {
     let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server())
         .map_err(|e| format!("cannot set up TLS: {e}"))?;
@@ -68,6 +72,7 @@ pub fn openssl_acceptor(cert: &Path, key: &Path) -> Result<Box<dyn Acceptor>, St
     Ok(Box::new(OpenSsl(b.build())))
 }
 
+#[cfg(not(target_vendor = "apple"))]
 impl Acceptor for OpenSsl {
     fn accept(&self, sock: TcpStream) -> Option<Box<dyn Stream>> {
         match self.0.accept(sock) {
@@ -78,6 +83,7 @@ impl Acceptor for OpenSsl {
     }
 }
 
+#[cfg(not(target_vendor = "apple"))]
 impl Stream for OpenSslStream {
     fn tcp(&self) -> Option<&TcpStream> {
         match self {
@@ -118,6 +124,7 @@ impl Stream for OpenSslStream {
     }
 }
 
+#[cfg(not(target_vendor = "apple"))]
 impl Read for OpenSslStream {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
@@ -127,6 +134,7 @@ impl Read for OpenSslStream {
     }
 }
 
+#[cfg(not(target_vendor = "apple"))]
 impl Write for OpenSslStream {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {

@@ -241,8 +241,8 @@ impl Engine {
 
 /// The window: `wanted`, but never more than the file limit allows.
 fn window(wanted: usize) -> usize {
-    use nix::sys::resource::{getrlimit, Resource};
-    let cap = getrlimit(Resource::RLIMIT_NOFILE)
+    use crate::platform::rlimit::{get, Limit};
+    let cap = get(Limit::Files)
         .map(|(soft, _)| soft.saturating_sub(FD_RESERVE).max(1))
         .unwrap_or(256);
     wanted.clamp(1, usize::try_from(cap).unwrap_or(usize::MAX))

@@ -68,14 +68,10 @@ pub fn run(argv: &[&str], timeout: Duration) -> Output {
     // soft address-space cap for its own code; the commands it runs get the hard limit.
     unsafe {
         cmd.pre_exec(|| {
-            use nix::sys::resource::{getrlimit, setrlimit, Resource};
-            if let Ok((_, hard)) = getrlimit(Resource::RLIMIT_AS) {
-                let _ = setrlimit(Resource::RLIMIT_AS, hard, hard);
-            }
+            crate::platform::memory::lift();
             // A command dies with the task that runs it (a task killed with -9 cannot kill
             // it any more). The signal follows the spawning thread: the one that waits.
-            #[cfg(target_os = "linux")]
-            nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL);
+            crate::platform::pdeathsig::request();
             Ok(())
         });
     }

@@ -77,10 +77,7 @@ pub fn run(
     // address space; an installer gets the hard limit back.
     unsafe {
         cmd.pre_exec(|| {
-            use nix::sys::resource::{getrlimit, setrlimit, Resource};
-            if let Ok((_, hard)) = getrlimit(Resource::RLIMIT_AS) {
-                let _ = setrlimit(Resource::RLIMIT_AS, hard, hard);
-            }
+            crate::platform::memory::lift();
             Ok(())
         });
     }

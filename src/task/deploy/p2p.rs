@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::socket::{self, sockopt, AddressFamily, SockFlag, SockType, SockaddrIn};
+use nix::sys::socket::{self, sockopt, AddressFamily, SockType, SockaddrIn};
 
 use super::settings::Settings;
 use crate::agent::state;
@@ -138,12 +138,9 @@ pub fn scan(addrs: &[Ipv4Addr], port: u16, timeout: Duration) -> Vec<SocketAddrV
         let mut pending: Vec<(SocketAddrV4, OwnedFd)> = Vec::new();
         for ip in chunk {
             let sa = SocketAddrV4::new(*ip, port);
-            let Ok(fd) = socket::socket(
-                AddressFamily::Inet,
-                SockType::Stream,
-                SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
-                None,
-            ) else {
+            let Ok(fd) =
+                crate::platform::fd::socket(AddressFamily::Inet, SockType::Stream, true, None)
+            else {
                 continue;
             };
             match socket::connect(fd.as_raw_fd(), &SockaddrIn::from(sa)) {

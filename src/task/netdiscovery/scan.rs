@@ -25,9 +25,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags};
-use nix::sys::socket::{
-    self, AddressFamily, MsgFlags, SockFlag, SockProtocol, SockType, SockaddrIn,
-};
+use nix::sys::socket::{self, AddressFamily, MsgFlags, SockProtocol, SockType, SockaddrIn};
 
 use crate::snmp::client::timeout_until;
 use crate::snmp::identify::SysObjectDb;
@@ -384,18 +382,18 @@ fn unkey(k: usize) -> (Ipv4Addr, usize) {
 /// Lets the scan use the hard limit of open files (SNMP uses one socket per address
 /// in flight); the soft limit is often 1024.
 fn raise_file_limit() {
-    use nix::sys::resource::{getrlimit, setrlimit, Resource};
-    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+    use crate::platform::rlimit::{get, set, Limit};
+    if let Some((soft, hard)) = get(Limit::Files) {
         if soft < hard {
-            let _ = setrlimit(Resource::RLIMIT_NOFILE, hard.min(65536), hard);
+            let _ = set(Limit::Files, hard.min(65536), hard);
         }
     }
 }
 
 /// Addresses in flight the file limit allows (one SNMP socket each, some to spare).
 fn file_budget() -> usize {
-    use nix::sys::resource::{getrlimit, Resource};
-    getrlimit(Resource::RLIMIT_NOFILE)
+    use crate::platform::rlimit::{get, Limit};
+    get(Limit::Files)
         .map(|(soft, _)| usize::try_from(soft.saturating_sub(128)).unwrap_or(usize::MAX))
         .unwrap_or(256)
         .max(1)
@@ -405,35 +403,16 @@ fn netbios_socket() -> Option<UdpSocket> {
     let s = UdpSocket::bind(("0.0.0.0", 0)).ok()?;
     s.set_nonblocking(true).ok()?;
     let _ = socket::setsockopt(&s, socket::sockopt::RcvBuf, &RECV_BUFFER);
-    // ICMP errors (port unreachable) queued per destination: see `unreachable`.
-    let _ = socket::setsockopt(&s, socket::sockopt::Ipv4RecvErr, &true);
+    // ICMP errors (port unreachable) queued per destination, where the system can.
+    crate::platform::icmp_errors::enable(&s);
     Some(s)
 }
 
-/// The destinations whose datagrams came back as ICMP errors (IP_RECVERR's error
-/// queue gives the original destination of each).
+/// The destinations whose datagrams came back as ICMP errors (none where the system
+/// keeps no error queue: `platform::icmp_errors`).
 fn unreachable(s: &UdpSocket) -> Vec<Ipv4Addr> {
-    let mut out = Vec::new();
-    let mut data = [0u8; 64];
-    let mut cmsg = nix::cmsg_space!(nix::libc::sock_extended_err, nix::libc::sockaddr_in);
     // Bounded: the queue holds at most one error per datagram sent.
-    for _ in 0..WINDOW * 4 {
-        let mut iov = [std::io::IoSliceMut::new(&mut data)];
-        match socket::recvmsg::<SockaddrIn>(
-            s.as_raw_fd(),
-            &mut iov,
-            Some(&mut cmsg),
-            MsgFlags::MSG_ERRQUEUE | MsgFlags::MSG_DONTWAIT,
-        ) {
-            Ok(m) => {
-                if let Some(a) = m.address {
-                    out.push(a.ip());
-                }
-            }
-            Err(_) => break,
-        }
-    }
-    out
+    crate::platform::icmp_errors::unreachable(s, WINDOW * 4)
 }
 
 /// The ICMP echo socket: raw as root, Linux's unprivileged ICMP datagram socket
@@ -445,19 +424,18 @@ struct Pinger {
 
 impl Pinger {
     fn open() -> Result<Pinger, String> {
-        let flags = SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC;
-        let raw = socket::socket(
+        let raw = crate::platform::fd::socket(
             AddressFamily::Inet,
             SockType::Raw,
-            flags,
+            true,
             SockProtocol::Icmp,
         );
         let (fd, raw) = match raw {
             Ok(fd) => (fd, true),
-            Err(raw_err) => match socket::socket(
+            Err(raw_err) => match crate::platform::fd::socket(
                 AddressFamily::Inet,
                 SockType::Datagram,
-                flags,
+                true,
                 SockProtocol::Icmp,
             ) {
                 Ok(fd) => (fd, false),
@@ -468,8 +446,7 @@ impl Pinger {
                 }
             },
         };
-        let _ = socket::setsockopt(&fd, socket::sockopt::RcvBufForce, &RECV_BUFFER)
-            .or_else(|_| socket::setsockopt(&fd, socket::sockopt::RcvBuf, &RECV_BUFFER));
+        crate::platform::icmp_errors::force_recv_buffer(&fd, RECV_BUFFER);
         if raw {
             only_echo_replies(&fd);
         }
