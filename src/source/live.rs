@@ -126,6 +126,8 @@ impl Source for Live {
             log::debug!("statvfs {path}: cannot start a thread: {e}");
             return SysCall::Failed;
         }
+        // The field types differ from one platform to another (`u32` on some 32-bit ones).
+        #[allow(clippy::unnecessary_cast)]
         match rx.recv_timeout(self.command_timeout) {
             Ok(Some(s)) => SysCall::Done(FsStats {
                 fragment_size: s.fragment_size() as u64,
