@@ -154,7 +154,9 @@ integration-dialect:
 # make deb: target/debian/ocsinventory-agent_2:<version>+rs-1_<arch>.deb (cargo-deb),
 #   named like Debian's Perl agent with a higher version, so apt upgrades over it
 #   (README.md, "Packages"). Checks first that Cargo.toml's Recommends is what
-#   pkg/debian/recommends.sh computes from the source, then runs lintian when present.
+#   pkg/debian/recommends.sh reads from pkg/debian/commands (the package of each program
+#   the inventory runs: facts, nothing needs to be installed here), then runs lintian
+#   when present.
 # make rpm: target/generate-rpm/ocsinventory-agent-<version>-1.<arch>.rpm
 #   (cargo-generate-rpm); its rpm -qlp listing must be pkg/rpm/files, agent.cfg a
 #   config file.

@@ -359,3 +359,262 @@ fn deb_installs_runs_upgrades_the_perl_agent_and_purges_clean() {
     step("7 purge after the upgrade: nothing left", t);
     eprintln!("[package] all steps: {:.1} s", all.elapsed().as_secs_f64());
 }
+
+// ---- The package relations of what the inventory runs (pkg/debian/commands) ----------
+// Plain tests (no root, no server): the table against the source, Cargo.toml and this
+// machine's package database.
+
+/// One line of pkg/debian/commands.
+#[derive(Debug)]
+struct Fact {
+    name: String,
+    path: String,
+    deb: String,
+    rpm: String,
+    relation: String,
+}
+
+fn facts() -> Vec<Fact> {
+    let path = root_dir().join("pkg/debian/commands");
+    let text = std::fs::read_to_string(&path).expect("read pkg/debian/commands");
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(
+                f.len(),
+                5,
+                "pkg/debian/commands: five columns expected: {l}"
+            );
+            let relations = ["recommends", "essential", "describes", "fallback"];
+            assert!(relations.contains(&f[4]), "unknown relation in: {l}");
+            Fact {
+                name: f[0].into(),
+                path: f[1].into(),
+                deb: f[2].into(),
+                rpm: f[3].into(),
+                relation: f[4].into(),
+            }
+        })
+        .collect()
+}
+
+/// The Linux inventory's source, whitespace removed (calls spread over lines read as one).
+fn inventory_source() -> String {
+    fn walk(p: &Path, out: &mut String) {
+        if p.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            entries.sort();
+            entries.iter().for_each(|e| walk(e, out));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(p).unwrap();
+            out.extend(text.chars().filter(|c| !c.is_whitespace()));
+        }
+    }
+    let mut all = String::new();
+    for part in ["module.rs", "generic", "os/linux"] {
+        walk(&root_dir().join("src/task/inventory").join(part), &mut all);
+    }
+    all
+}
+
+/// The programs started (`command(&["X"`, `run(&["X"`, lvm's `run(ctx, "X"`) and the id
+/// databases read (`"/usr/share/…/X.ids"`).
+fn used_in_source(src: &str) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    for call in ["command(&[\"", "run(&[\"", "run(ctx,\""] {
+        for (at, _) in src.match_indices(call) {
+            let rest = &src[at + call.len()..];
+            let name = &rest[..rest.find('"').unwrap_or(0)];
+            if !name.is_empty() {
+                found.insert(name.to_string());
+            }
+        }
+    }
+    for (at, _) in src.match_indices("\"/usr/share/") {
+        let rest = &src[at + 1..];
+        let path = &rest[..rest.find('"').unwrap_or(0)];
+        if let Some(name) = path.rsplit('/').next().filter(|n| n.ends_with(".ids")) {
+            found.insert(name.to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn package_relations_cover_what_the_inventory_runs() {
+    let facts = facts();
+    let src = inventory_source();
+    let used = used_in_source(&src);
+    assert!(
+        used.contains("dmidecode") && used.contains("pci.ids"),
+        "{used:?}"
+    );
+    for name in &used {
+        assert!(
+            facts.iter().any(|f| &f.name == name),
+            "the Linux inventory uses {name}: add its package to pkg/debian/commands"
+        );
+    }
+    for f in &facts {
+        let named = if f.name.ends_with(".ids") {
+            format!("/{}\"", f.name)
+        } else {
+            format!("\"{}\"", f.name)
+        };
+        assert!(
+            src.contains(&named),
+            "pkg/debian/commands lists {}, which the Linux inventory no longer uses",
+            f.name
+        );
+    }
+}
+
+#[test]
+fn recommends_come_from_the_table() {
+    let facts = facts();
+    let mut deb: Vec<&str> = facts
+        .iter()
+        .filter(|f| f.relation == "recommends")
+        .map(|f| f.deb.as_str())
+        .collect();
+    deb.sort();
+    deb.dedup();
+    let mut rpm: Vec<&str> = facts
+        .iter()
+        .filter(|f| f.relation == "recommends")
+        .map(|f| f.rpm.as_str())
+        .collect();
+    rpm.sort();
+    rpm.dedup();
+    let cargo = std::fs::read_to_string(root_dir().join("Cargo.toml")).unwrap();
+    let line = format!("recommends = \"{}\"", deb.join(", "));
+    assert!(
+        cargo.contains(&line),
+        "Cargo.toml [package.metadata.deb] must say {line}"
+    );
+    let rpm_block = cargo
+        .split("[package.metadata.generate-rpm.recommends]")
+        .nth(1)
+        .expect("a [package.metadata.generate-rpm.recommends] table");
+    let rpm_names: Vec<&str> = rpm_block
+        .lines()
+        .take_while(|l| !l.starts_with('['))
+        .filter(|l| !l.starts_with('#') && l.contains('='))
+        .map(|l| l.split('=').next().unwrap().trim())
+        .collect();
+    assert_eq!(rpm_names, rpm, "Cargo.toml's RPM recommends");
+    let script = Command::new("sh")
+        .arg(root_dir().join("pkg/debian/recommends.sh"))
+        .output()
+        .expect("run sh");
+    assert!(script.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&script.stdout).trim(),
+        deb.join(", ")
+    );
+}
+
+/// `dpkg -S` of a path as packaged (`/bin/df` on Debian 12, `/usr/bin/df` later): the
+/// path, its other spelling across the merged `/usr`, or where it resolves to.
+fn owner(path: &str) -> Option<String> {
+    let other = match path.strip_prefix("/usr") {
+        Some(rest) => rest.to_string(),
+        None => format!("/usr{path}"),
+    };
+    let real = std::fs::canonicalize(path)
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned());
+    for p in [Some(path.to_string()), Some(other), real]
+        .into_iter()
+        .flatten()
+    {
+        let out = Command::new("dpkg").args(["-S", &p]).output().ok()?;
+        if out.status.success() {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            return Some(text.split(':').next().unwrap_or("").trim().to_string());
+        }
+    }
+    None
+}
+
+/// `Package → Essential` of the archive's packages, from one `apt-cache show` run
+/// (unknown packages are absent).
+fn archive(packages: &[&str]) -> std::collections::BTreeMap<String, bool> {
+    let out = Command::new("apt-cache")
+        .args(["show", "--no-all-versions"])
+        .args(packages)
+        .output();
+    let text = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    text.split("\n\n")
+        .filter_map(|stanza| {
+            let name = stanza.lines().find_map(|l| l.strip_prefix("Package: "))?;
+            let essential = stanza.lines().any(|l| l == "Essential: yes");
+            Some((name.trim().to_string(), essential))
+        })
+        .collect()
+}
+
+#[test]
+fn package_relations_agree_with_the_package_database() {
+    let has_dpkg = Command::new("dpkg-query")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_dpkg {
+        eprintln!("skipped: no dpkg database on this machine (pkg/debian/commands not checked)");
+        return;
+    }
+    let facts = facts();
+    let names: Vec<&str> = facts.iter().map(|f| f.deb.as_str()).collect();
+    let archive = archive(&names);
+    if archive.is_empty() {
+        eprintln!("no package lists here (apt-get update): only installed files checked");
+    }
+    for f in &facts {
+        let path_here = [f.path.clone(), format!("/usr{}", f.path)]
+            .into_iter()
+            .find(|p| Path::new(p).exists());
+        match path_here {
+            Some(p) => {
+                let owners = owner(&p).unwrap_or_default();
+                assert!(
+                    owners.split(", ").any(|o| o == f.deb),
+                    "pkg/debian/commands: {} ({p}) belongs to {owners:?} here, not {}",
+                    f.name,
+                    f.deb
+                );
+            }
+            None if archive.is_empty() => continue,
+            None => {
+                assert!(
+                    archive.contains_key(&f.deb),
+                    "pkg/debian/commands: no package {} in this machine's archive",
+                    f.deb
+                );
+                eprintln!(
+                    "{}: not installed; the archive has {} (its file list not checked)",
+                    f.name, f.deb
+                );
+            }
+        }
+        // Essential packages are always there; a recommended one must not be.
+        let Some(&essential) = archive.get(&f.deb) else {
+            continue;
+        };
+        if f.relation == "essential" {
+            assert!(essential, "{} is said essential, {} is not", f.name, f.deb);
+        } else if f.relation == "recommends" {
+            assert!(
+                !essential,
+                "{}: {} is essential, no need to recommend it",
+                f.name, f.deb
+            );
+        }
+    }
+}

@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use super::live::Live;
-use super::{command_name, under, under_with_suffix, Clock, Output, Source, Status, Uname};
+use super::{
+    command_name, escape_path, under, under_with_suffix, Clock, FsStats, IfAddr, Output, Source,
+    Status, SysCall, Uname,
+};
 
 /// Records what [`Live`] answers into the folder layout described in [`super`].
 pub struct Capture {
@@ -22,6 +25,19 @@ fn save(path: Option<PathBuf>, data: &[u8]) {
         if let Err(e) = written {
             log::warn!("capture: cannot write {}: {e}", path.display());
         }
+    }
+}
+
+/// Adds a line to a recording file (created when absent).
+fn append(path: PathBuf, line: &str) {
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(format!("{line}\n").as_bytes()));
+    if let Err(e) = written {
+        log::warn!("capture: cannot write {}: {e}", path.display());
     }
 }
 
@@ -109,6 +125,33 @@ impl Source for Capture {
             t.to_string().as_bytes(),
         );
         Some(t)
+    }
+
+    fn statvfs(&self, path: &str) -> SysCall<FsStats> {
+        let answer = self.live.statvfs(path);
+        let line = match &answer {
+            SysCall::Done(s) => format!(
+                "{} {} {} {} {}",
+                escape_path(path),
+                s.fragment_size,
+                s.blocks,
+                s.free,
+                s.available
+            ),
+            SysCall::Failed => format!("{} -", escape_path(path)),
+            SysCall::Unsupported => return answer,
+        };
+        append(self.root.join("statvfs"), &line);
+        answer
+    }
+
+    fn interface_addresses(&self) -> SysCall<Vec<IfAddr>> {
+        let answer = self.live.interface_addresses();
+        if let SysCall::Done(all) = &answer {
+            let text: String = all.iter().map(|a| a.to_line() + "\n").collect();
+            save(Some(self.root.join("getifaddrs")), text.as_bytes());
+        }
+        answer
     }
 
     fn exists(&self, path: &str) -> bool {

@@ -46,6 +46,22 @@ pub fn search_path(current: Option<&str>) -> String {
     dirs.join(":")
 }
 
+/// The executable `program` names: itself when it holds a `/`, else the first match in
+/// the `:`-separated `path`.
+pub fn find_program(program: &str, path: &str) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let runnable = |p: &std::path::Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.contains('/') {
+        return Some(program.into());
+    }
+    path.split(':')
+        .filter(|d| !d.is_empty())
+        .map(|d| std::path::Path::new(d).join(program))
+        .find(|p| runnable(p))
+}
+
 /// Runs `argv` with the time limit `timeout`.
 pub fn run(argv: &[&str], timeout: Duration) -> Output {
     let Some((program, args)) = argv.split_first() else {
@@ -55,7 +71,15 @@ pub fn run(argv: &[&str], timeout: Duration) -> Output {
         };
     };
     let path = search_path(std::env::var("PATH").ok().as_deref());
-    let mut cmd = Command::new(program);
+    // Looked up here rather than by the child's execvp: a missing tool costs no fork.
+    let Some(found) = find_program(program, &path) else {
+        log::debug!("command not found: {program}");
+        return Output {
+            status: Status::Missing,
+            stdout: String::new(),
+        };
+    };
+    let mut cmd = Command::new(found);
     cmd.args(args)
         .env("LC_ALL", "C")
         .env("LANG", "C")
@@ -198,6 +222,19 @@ fn read_some(pipe: &mut Option<impl Read>, buf: &mut Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_tool_costs_no_process() {
+        assert_eq!(
+            find_program("sh", "/nonexistent::/bin"),
+            Some(std::path::PathBuf::from("/bin/sh"))
+        );
+        assert_eq!(find_program("no-such-tool-ocsa", "/bin:/usr/bin"), None);
+        // Not executable: skipped, as execvp does.
+        assert_eq!(find_program("passwd", "/etc"), None);
+        let out = run(&["no-such-tool-ocsa", "-x"], Duration::from_secs(5));
+        assert_eq!(out.status, Status::Missing);
+    }
 
     #[test]
     fn runs_and_reports() {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use std::os::unix::fs::MetadataExt;
 
-use super::{command, Clock, Output, Source, Uname};
+use super::{command, Clock, FsStats, IfAddr, IfAddress, Output, Source, SysCall, Uname};
 
 /// Reads the running system. Commands go through [`command::run`] with the
 /// `backend-collect-timeout` limit.
@@ -109,6 +109,87 @@ impl Source for Live {
     fn exists(&self, path: &str) -> bool {
         std::fs::symlink_metadata(path).is_ok()
     }
+
+    /// Made in a thread of its own with the command time limit: `statvfs` on a dead
+    /// network mount blocks, as `df` would (a stuck thread ends with the task).
+    fn statvfs(&self, path: &str) -> SysCall<FsStats> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let owned = path.to_string();
+        let call = move || {
+            let _ = tx.send(nix::sys::statvfs::statvfs(owned.as_str()).ok());
+        };
+        let started = std::thread::Builder::new()
+            .name("statvfs".into())
+            .stack_size(64 * 1024)
+            .spawn(call);
+        if let Err(e) = started {
+            log::debug!("statvfs {path}: cannot start a thread: {e}");
+            return SysCall::Failed;
+        }
+        // The field types differ from one platform to another (`u32` on some 32-bit ones).
+        #[allow(clippy::unnecessary_cast)]
+        match rx.recv_timeout(self.command_timeout) {
+            Ok(Some(s)) => SysCall::Done(FsStats {
+                fragment_size: s.fragment_size() as u64,
+                blocks: s.blocks() as u64,
+                free: s.blocks_free() as u64,
+                available: s.blocks_available() as u64,
+            }),
+            Ok(None) => SysCall::Failed,
+            Err(_) => {
+                log::warn!(
+                    "statvfs {path}: no answer in {} s (a dead network mount?): left out",
+                    self.command_timeout.as_secs()
+                );
+                SysCall::Failed
+            }
+        }
+    }
+
+    fn interface_addresses(&self) -> SysCall<Vec<IfAddr>> {
+        let Ok(all) = nix::ifaddrs::getifaddrs() else {
+            return SysCall::Failed;
+        };
+        let mut out = Vec::new();
+        for a in all {
+            let Some(addr) = a.address.as_ref() else {
+                continue;
+            };
+            let address = if let Some(link) = addr.as_link_addr() {
+                #[cfg(any(target_os = "linux", target_os = "android"))]
+                let len = link.halen().min(6);
+                #[cfg(not(any(target_os = "linux", target_os = "android")))]
+                let len = 6;
+                IfAddress::Link(link.addr().map_or(Vec::new(), |m| m[..len].to_vec()))
+            } else if let Some(v4) = addr.as_sockaddr_in() {
+                let v4_of = |s: &Option<nix::sys::socket::SockaddrStorage>| {
+                    s.as_ref().and_then(|s| s.as_sockaddr_in()).map(|s| s.ip())
+                };
+                IfAddress::V4 {
+                    address: v4.ip(),
+                    netmask: v4_of(&a.netmask),
+                    destination: v4_of(&a.destination).or_else(|| v4_of(&a.broadcast)),
+                }
+            } else if let Some(v6) = addr.as_sockaddr_in6() {
+                IfAddress::V6 {
+                    address: v6.ip(),
+                    netmask: a
+                        .netmask
+                        .as_ref()
+                        .and_then(|m| m.as_sockaddr_in6())
+                        .map(|m| m.ip()),
+                }
+            } else {
+                continue;
+            };
+            out.push(IfAddr {
+                name: a.interface_name,
+                flags: a.flags.bits() as u32,
+                address,
+            });
+        }
+        SysCall::Done(out)
+    }
 }
 
 #[cfg(test)]
@@ -135,5 +216,20 @@ mod tests {
         assert_eq!(seen[4], "last");
         assert!(!live.for_each_line("/nonexistent/x", &mut |_| {}));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn system_calls() {
+        let live = Live::new(Duration::from_secs(5));
+        match live.statvfs("/") {
+            SysCall::Done(s) => assert!(s.blocks > 0 && s.fragment_size > 0 && s.free <= s.blocks),
+            other => panic!("statvfs /: {other:?}"),
+        }
+        assert_eq!(live.statvfs("/nonexistent/x"), SysCall::Failed);
+        let SysCall::Done(all) = live.interface_addresses() else {
+            panic!("getifaddrs failed");
+        };
+        assert!(all.iter().any(|a| matches!(a.address,
+            IfAddress::V4 { address, .. } if address.is_loopback())));
     }
 }

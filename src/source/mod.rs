@@ -16,7 +16,13 @@
 //! - `stat/<absolute path>.mtime`: a file's modification time (seconds since the epoch);
 //! - `uname`: the kernel identity (`sysname=Linux`, …), which picks the OS modules;
 //! - `clock`: the time of the capture and the time zone (`now=…`, `offset=…`, `zone=…`),
-//!   so time-derived fields (boot time, dates) replay the same.
+//!   so time-derived fields (boot time, dates) replay the same;
+//! - `statvfs`: one line per `statvfs(2)` call, `<path> <fragment size> <blocks> <free>
+//!   <available>` (or `<path> -` when it failed), the path escaped as in `/proc/mounts`;
+//! - `getifaddrs`: the interfaces' addresses, one per line ([`IfAddr::to_line`]).
+//!
+//! A recording without `statvfs` or `getifaddrs` (made before they existed) answers
+//! [`SysCall::Unsupported`]: the inventory then reads the `df`/`ip` output it holds.
 //!
 //! Whatever a recording lacks is absent, as on a machine without that file or tool.
 
@@ -26,6 +32,7 @@ pub mod live;
 pub mod replay;
 pub mod ssh;
 
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
 /// How an external command ended.
@@ -200,6 +207,169 @@ fn take_zone_name(rest: &mut &str) -> Option<String> {
     }
 }
 
+/// What a system call made through a source gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SysCall<T> {
+    /// Its answer.
+    Done(T),
+    /// It failed (no such path, no answer in time…).
+    Failed,
+    /// This source cannot make it (a remote shell, a recording made without it): the
+    /// caller reads the same facts from a command instead (`df`, `ip`).
+    Unsupported,
+}
+
+/// A mounted file system's size, as `statvfs(2)` gives it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FsStats {
+    /// `f_frsize`: the unit of the three counts below, in bytes.
+    pub fragment_size: u64,
+    /// `f_blocks`: the size.
+    pub blocks: u64,
+    /// `f_bfree`: free blocks.
+    pub free: u64,
+    /// `f_bavail`: free blocks an unprivileged user may use (what `df` calls Available).
+    pub available: u64,
+}
+
+/// One entry of `getifaddrs(3)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IfAddr {
+    /// The interface; for an IPv4 address, its label (`eth0:1` for an alias).
+    pub name: String,
+    /// The interface's `IFF_*` flags.
+    pub flags: u32,
+    pub address: IfAddress,
+}
+
+/// The address part of an [`IfAddr`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IfAddress {
+    /// The link layer: its hardware address (empty when it has none).
+    Link(Vec<u8>),
+    /// An IPv4 address; `destination` is the broadcast address, or the peer of a
+    /// point-to-point link (`IFF_POINTOPOINT` in the flags).
+    V4 {
+        address: Ipv4Addr,
+        netmask: Option<Ipv4Addr>,
+        destination: Option<Ipv4Addr>,
+    },
+    V6 {
+        address: Ipv6Addr,
+        netmask: Option<Ipv6Addr>,
+    },
+}
+
+/// `IFF_UP`, as Linux and the BSDs number it.
+pub const IFF_UP: u32 = 0x1;
+/// `IFF_POINTOPOINT` (Linux and the BSDs).
+pub const IFF_POINTOPOINT: u32 = 0x10;
+
+impl IfAddr {
+    /// `name<TAB>flags<TAB>link<TAB>aa:bb:…`, `…<TAB>inet<TAB>addr<TAB>mask<TAB>dest`,
+    /// `…<TAB>inet6<TAB>addr<TAB>mask` (`-` for an absent value).
+    pub fn to_line(&self) -> String {
+        fn or_dash<T: ToString>(v: &Option<T>) -> String {
+            v.as_ref().map_or("-".into(), |v| v.to_string())
+        }
+        let head = format!("{}\t{:#x}", self.name, self.flags);
+        match &self.address {
+            IfAddress::Link(mac) => {
+                let hex: Vec<String> = mac.iter().map(|b| format!("{b:02x}")).collect();
+                format!("{head}\tlink\t{}", hex.join(":"))
+            }
+            IfAddress::V4 {
+                address,
+                netmask,
+                destination,
+            } => format!(
+                "{head}\tinet\t{address}\t{}\t{}",
+                or_dash(netmask),
+                or_dash(destination)
+            ),
+            IfAddress::V6 { address, netmask } => {
+                format!("{head}\tinet6\t{address}\t{}", or_dash(netmask))
+            }
+        }
+    }
+
+    /// Reads [`IfAddr::to_line`]'s format; `None` for anything else.
+    pub fn from_line(line: &str) -> Option<IfAddr> {
+        let f: Vec<&str> = line.split('\t').collect();
+        let name = f.first().filter(|n| !n.is_empty())?.to_string();
+        let flags = u32::from_str_radix(f.get(1)?.trim_start_matches("0x"), 16).ok()?;
+        fn opt<T: std::str::FromStr>(v: Option<&&str>) -> Option<Option<T>> {
+            match *v? {
+                "-" => Some(None),
+                v => v.parse().ok().map(Some),
+            }
+        }
+        let address = match *f.get(2)? {
+            "link" => IfAddress::Link(
+                f.get(3)?
+                    .split(':')
+                    .filter(|b| !b.is_empty())
+                    .map(|b| u8::from_str_radix(b, 16).ok())
+                    .collect::<Option<Vec<u8>>>()?,
+            ),
+            "inet" => IfAddress::V4 {
+                address: f.get(3)?.parse().ok()?,
+                netmask: opt(f.get(4))?,
+                destination: opt(f.get(5))?,
+            },
+            "inet6" => IfAddress::V6 {
+                address: f.get(3)?.parse().ok()?,
+                netmask: opt(f.get(4))?,
+            },
+            _ => return None,
+        };
+        Some(IfAddr {
+            name,
+            flags,
+            address,
+        })
+    }
+}
+
+/// A path with space, tab, newline and backslash written `\040`, `\011`, `\012`,
+/// `\134`, as `/proc/mounts` does.
+pub fn escape_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            ' ' => out.push_str("\\040"),
+            '\t' => out.push_str("\\011"),
+            '\n' => out.push_str("\\012"),
+            '\\' => out.push_str("\\134"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Decodes the `\NNN` octal escapes of `/proc/mounts` and `/proc/self/mountinfo`.
+pub fn unescape_path(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 4 <= b.len() {
+            let digits = &b[i + 1..i + 4];
+            if digits.iter().all(|d| (b'0'..=b'7').contains(d)) {
+                let v = digits.iter().fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
+                if let Ok(v) = u8::try_from(v) {
+                    out.push(v);
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Everything the inventory may read from a machine.
 pub trait Source {
     /// A file's bytes; `None` when it does not exist or cannot be read.
@@ -215,6 +385,16 @@ pub trait Source {
     fn clock(&self) -> Clock;
     /// A file's modification time, seconds since the epoch.
     fn mtime(&self, path: &str) -> Option<i64>;
+
+    /// `statvfs(2)` of a mount point (the file system's size and free space).
+    fn statvfs(&self, _path: &str) -> SysCall<FsStats> {
+        SysCall::Unsupported
+    }
+
+    /// `getifaddrs(3)`: each interface's link layer and addresses, in the system's order.
+    fn interface_addresses(&self) -> SysCall<Vec<IfAddr>> {
+        SysCall::Unsupported
+    }
 
     /// At most the last `max` bytes of a file (logs such as wtmp can be huge).
     fn read_tail(&self, path: &str, max: u64) -> Option<Vec<u8>> {
@@ -320,6 +500,69 @@ mod tests {
             Some("+0530")
         );
         assert_eq!(zone_abbreviation(b"", 0), None);
+    }
+
+    #[test]
+    fn mount_path_escapes() {
+        let odd = "/mnt/my disk\\x\tz";
+        assert_eq!(escape_path(odd), "/mnt/my\\040disk\\134x\\011z");
+        assert_eq!(unescape_path(&escape_path(odd)), odd);
+        // Not an escape: kept as is, never a panic on a cut character.
+        assert_eq!(unescape_path("a\\9é\\777\\"), "a\\9é\\777\\");
+    }
+
+    #[test]
+    fn interface_address_lines() {
+        let all = [
+            IfAddr {
+                name: "eth0".into(),
+                flags: 0x1043,
+                address: IfAddress::Link(vec![2, 0xfc, 0, 0, 0, 1]),
+            },
+            IfAddr {
+                name: "eth0:1".into(),
+                flags: 0x1043,
+                address: IfAddress::V4 {
+                    address: "192.0.2.2".parse().unwrap(),
+                    netmask: Some("255.255.255.0".parse().unwrap()),
+                    destination: None,
+                },
+            },
+            IfAddr {
+                name: "tun0".into(),
+                flags: 0x10d1,
+                address: IfAddress::V6 {
+                    address: "fd00::2".parse().unwrap(),
+                    netmask: None,
+                },
+            },
+            IfAddr {
+                name: "lo".into(),
+                flags: 0x49,
+                address: IfAddress::Link(vec![]),
+            },
+        ];
+        for a in &all {
+            assert_eq!(
+                IfAddr::from_line(&a.to_line()).as_ref(),
+                Some(a),
+                "{}",
+                a.to_line()
+            );
+        }
+        assert_eq!(
+            all[1].to_line(),
+            "eth0:1\t0x1043\tinet\t192.0.2.2\t255.255.255.0\t-"
+        );
+        for bad in [
+            "",
+            "eth0",
+            "eth0\tzz\tlink\t",
+            "e\t0x1\tinet\t1.2.3\t-\t-",
+            "e\t0x1\tipx\t1",
+        ] {
+            assert_eq!(IfAddr::from_line(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

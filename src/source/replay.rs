@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{command_name, under, under_with_suffix, Clock, Output, Source, Status, Uname};
+use super::{
+    command_name, escape_path, under, under_with_suffix, Clock, FsStats, IfAddr, Output, Source,
+    Status, SysCall, Uname,
+};
 
 /// Reads a folder laid out as described in [`super`].
 pub struct Replay {
@@ -89,5 +92,40 @@ impl Source for Replay {
     fn mtime(&self, path: &str) -> Option<i64> {
         let p = under_with_suffix(&self.root.join("stat"), path, ".mtime")?;
         std::fs::read_to_string(p).ok()?.trim().parse().ok()
+    }
+
+    fn statvfs(&self, path: &str) -> SysCall<FsStats> {
+        let Ok(bytes) = std::fs::read(self.root.join("statvfs")) else {
+            return SysCall::Unsupported;
+        };
+        let text = super::into_text(bytes);
+        let key = escape_path(path);
+        let found = text.lines().rev().find_map(|line| {
+            let (p, rest) = line.split_once(' ')?;
+            (p == key).then_some(rest)
+        });
+        let numbers: Option<Vec<u64>> =
+            found.and_then(|rest| rest.split(' ').map(|n| n.parse().ok()).collect());
+        match numbers.as_deref() {
+            Some(&[fragment_size, blocks, free, available]) => SysCall::Done(FsStats {
+                fragment_size,
+                blocks,
+                free,
+                available,
+            }),
+            _ => SysCall::Failed,
+        }
+    }
+
+    fn interface_addresses(&self) -> SysCall<Vec<IfAddr>> {
+        match std::fs::read(self.root.join("getifaddrs")) {
+            Ok(bytes) => SysCall::Done(
+                super::into_text(bytes)
+                    .lines()
+                    .filter_map(IfAddr::from_line)
+                    .collect(),
+            ),
+            Err(_) => SysCall::Unsupported,
+        }
     }
 }

@@ -143,6 +143,17 @@ mod tests {
     use super::*;
     use crate::task::inventory::os::linux::fake_source::FakeSource;
 
+    /// Linux runs dmidecode only where the kernel found a DMI table.
+    #[test]
+    fn no_dmidecode_without_a_dmi_table() {
+        let dmi = "Handle 0x0001, DMI type 1, 27 bytes\nSystem Information\n\tManufacturer: ACME\n";
+        let src = FakeSource::new().command(&["dmidecode"], dmi);
+        let config = Config::new();
+        assert!(Context::new(&src, &config).dmi().is_none());
+        let src = src.file("/sys/class/dmi/id/sys_vendor", "ACME\n");
+        assert!(Context::new(&src, &config).dmi().is_some());
+    }
+
     /// dmidecode output and no `/sys/class/dmi/id` (BSD, containers): the sysfs reader
     /// that runs later must not erase what dmidecode gave.
     #[test]
@@ -151,6 +162,7 @@ mod tests {
                    \tManufacturer: ACME\n\tUUID: 4C4C4544-0036-3110-8059-B8C04F5A344A\n\n\
                    Handle 0x0003, DMI type 3, 22 bytes\nChassis Information\n\tType: Notebook\n";
         let src = FakeSource::new()
+            .file("/sys/firmware/dmi/tables/DMI", "")
             .command(&["dmidecode"], dmi)
             .file("/proc/meminfo", "MemTotal: 2097152 kB\n");
         let inv = collect(&src, &Config::new(), "h-2026-01-01-00-00-00");

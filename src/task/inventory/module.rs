@@ -110,9 +110,18 @@ impl<'a> Context<'a> {
 
     /// The DMI tables from one `dmidecode` run without arguments, parsed once; `None`
     /// when dmidecode is missing or gives nothing (no root, no DMI: ARM, some VMs).
+    /// On Linux it runs only where the kernel found a DMI table
+    /// (`/sys/firmware/dmi/tables`, or `/sys/class/dmi/id` before Linux 4.2): elsewhere
+    /// it would fail anyway, and it is the one program a Linux inventory runs.
     pub fn dmi(&self) -> Option<&Dmi> {
         self.dmi
             .get_or_init(|| {
+                if self.os == Os::Linux
+                    && !self.src.exists("/sys/firmware/dmi/tables")
+                    && !self.src.exists("/sys/class/dmi/id")
+                {
+                    return None;
+                }
                 let text = self
                     .command(&["dmidecode"])
                     .filter(|t| t.contains("DMI type"))?;

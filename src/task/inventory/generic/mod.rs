@@ -3,6 +3,7 @@
 pub mod dmidecode;
 pub mod edid;
 pub mod identity;
+pub mod ifaddrs;
 pub mod ifconfig;
 pub mod manufacturer;
 pub mod pciids;

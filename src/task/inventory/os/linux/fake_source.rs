@@ -1,16 +1,19 @@
 //! A test-only in-memory [`Source`]: files and symbolic links given by absolute path,
 //! directories implied by them. Lets module glue be tested on tiny sysfs trees,
-//! including missing and garbage attributes.
+//! including missing and garbage attributes. System calls (`statvfs`, `getifaddrs`) are
+//! answered when given, else unsupported (as by a remote shell).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::source::{Clock, Output, Source, Status, Uname};
+use crate::source::{Clock, FsStats, IfAddr, Output, Source, Status, SysCall, Uname};
 
 #[derive(Default)]
 pub struct FakeSource {
     files: BTreeMap<String, Vec<u8>>,
     links: BTreeMap<String, String>,
     commands: BTreeMap<String, String>,
+    statvfs: BTreeMap<String, FsStats>,
+    ifaddrs: Option<Vec<IfAddr>>,
 }
 
 impl FakeSource {
@@ -31,6 +34,19 @@ impl FakeSource {
 
     pub fn command(mut self, argv: &[&str], stdout: &str) -> FakeSource {
         self.commands.insert(argv.join(" "), stdout.to_string());
+        self
+    }
+
+    /// `statvfs` of a mount point; any call makes the others fail instead of being
+    /// unsupported.
+    pub fn statvfs(mut self, path: &str, stats: FsStats) -> FakeSource {
+        self.statvfs.insert(path.to_string(), stats);
+        self
+    }
+
+    /// What `getifaddrs` answers.
+    pub fn ifaddrs(mut self, all: Vec<IfAddr>) -> FakeSource {
+        self.ifaddrs = Some(all);
         self
     }
 }
@@ -83,5 +99,20 @@ impl Source for FakeSource {
 
     fn mtime(&self, _path: &str) -> Option<i64> {
         None
+    }
+
+    fn statvfs(&self, path: &str) -> SysCall<FsStats> {
+        match self.statvfs.get(path) {
+            _ if self.statvfs.is_empty() => SysCall::Unsupported,
+            Some(s) => SysCall::Done(*s),
+            None => SysCall::Failed,
+        }
+    }
+
+    fn interface_addresses(&self) -> SysCall<Vec<IfAddr>> {
+        match &self.ifaddrs {
+            Some(all) => SysCall::Done(all.clone()),
+            None => SysCall::Unsupported,
+        }
     }
 }

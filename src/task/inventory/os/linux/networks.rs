@@ -1,10 +1,13 @@
-//! NETWORKS on Linux: one entry per interface address, from one `ip addr show` run (else
-//! `ifconfig -a`), completed from `/sys/class/net/<if>`: driver, PCI slot, type (ethernet,
-//! wifi, bridge, aggregate, loopback), virtual or not, speed, MTU, bond slaves, and the
-//! gateway of the interface from the routing table, and the DHCP server that leased the
-//! address (dhclient, NetworkManager or systemd-networkd lease files).
+//! NETWORKS on Linux: one entry per interface address, from `getifaddrs` (from one `ip
+//! addr show` run, else `ifconfig -a`, when the source cannot call it: a remote shell, an
+//! older recording), completed from `/sys/class/net/<if>`: MAC address, driver, PCI
+//! slot, type (ethernet, wifi, bridge, aggregate, loopback), virtual or not, speed, MTU,
+//! bond slaves, and the gateway of the interface from the routing table, and the DHCP
+//! server that leased the address (dhclient, NetworkManager or systemd-networkd lease
+//! files).
 
-use crate::task::inventory::generic::ifconfig;
+use crate::source::SysCall;
+use crate::task::inventory::generic::{ifaddrs, ifconfig};
 use crate::task::inventory::model::{Entry, Inventory};
 use crate::task::inventory::module::{Context, Module, Os};
 
@@ -138,9 +141,14 @@ fn sysfs(ctx: &Context, name: &str, e: &mut Entry) {
 }
 
 fn collect(ctx: &Context, inv: &mut Inventory) {
-    let entries = match ctx.command(&["ip", "addr", "show"]) {
-        Some(text) => ip::parse(&text),
-        None => ifconfig::parse(&ctx.command(&["ifconfig", "-a"]).unwrap_or_default()),
+    let entries = match ctx.src.interface_addresses() {
+        SysCall::Done(all) => ifaddrs::entries(&all, |name| {
+            ctx.src.read_line(&format!("/sys/class/net/{name}/address"))
+        }),
+        _ => match ctx.command(&["ip", "addr", "show"]) {
+            Some(text) => ip::parse(&text),
+            None => ifconfig::parse(&ctx.command(&["ifconfig", "-a"]).unwrap_or_default()),
+        },
     };
     let gws = gateways(&ctx.src.read_text("/proc/net/route").unwrap_or_default());
     let mut dhcp: std::collections::BTreeMap<String, Option<String>> = Default::default();

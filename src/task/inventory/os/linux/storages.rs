@@ -330,13 +330,16 @@ fn read_by_id(src: &dyn Source) -> Vec<(String, String)> {
 
 /// Fills what sysfs left empty (model, serial, firmware, vendor of disks behind some
 /// controllers) from `smartctl -i`, only for those disks and only when smartctl is
-/// installed: no command at all on a machine where sysfs knows everything.
+/// installed: no command at all on a machine where sysfs knows everything, nor for
+/// virtio disks.
 fn enrich_with_smartctl(ctx: &Context, disks: &mut [Entry]) {
     for disk in disks.iter_mut() {
         let incomplete = ["MODEL", "SERIALNUMBER", "FIRMWARE"]
             .iter()
             .any(|f| !disk.has(f));
-        let is_disk = disk.get("TYPE") == Some("disk");
+        // virtio-blk has neither SMART nor ATA/SCSI identification: smartctl cannot say
+        // more than sysfs, and would be one more program on every virtual machine.
+        let is_disk = disk.get("TYPE") == Some("disk") && disk.get("INTERFACE") != Some("VIRTIO");
         let Some(name) = disk
             .get("NAME")
             .map(str::to_string)
@@ -490,6 +493,28 @@ mod tests {
             &[(0x1af4, None)],
         );
         devs.iter().map(|d| entry(d, &pci)).collect()
+    }
+
+    #[test]
+    fn smartctl_only_for_disks_it_can_describe() {
+        let src = sample()
+            .command(
+                &["smartctl", "-i", "/dev/vda"],
+                "Device Model: FROM SMARTCTL\n",
+            )
+            .command(
+                &["smartctl", "-i", "/dev/sr0"],
+                "Device Model: FROM SMARTCTL\n",
+            );
+        let mut disks = all(&src);
+        let config = crate::agent::config::Config::new();
+        enrich_with_smartctl(&Context::new(&src, &config), &mut disks);
+        assert!(
+            disks
+                .iter()
+                .all(|d| d.get("MODEL") != Some("FROM SMARTCTL")),
+            "{disks:?}"
+        );
     }
 
     #[test]
