@@ -129,9 +129,9 @@ integration: integration-ocs integration-dialect integration-packages integratio
 	integration-snmp integration-killnine
 
 integration-ocs: integration-servers
-	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test integration_ocs -- --test-threads=1
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test servers integration_ocs:: -- --test-threads=1
 # ---- discovery: IPDISCOVER into netmap (starts its own server instance, 18180) ----
-	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test ipdiscover_ocs
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test servers ipdiscover_ocs::
 # ---- end discovery ----
 
 integration-servers:
@@ -148,7 +148,7 @@ integration-stop:
 # instance: 18480/18843/18844, started and stopped by the test), every column compared.
 .PHONY: integration-dialect
 integration-dialect:
-	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test ocs_dialect -- --test-threads=1
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test servers ocs_dialect:: -- --test-threads=1
 # ---- end of dialect ----
 # ---- packages ----------------------------------------------------------------------
 # make deb: target/debian/ocsinventory-agent_2:<version>+rs-1_<arch>.deb (cargo-deb),
@@ -203,8 +203,8 @@ rpm: build
 
 integration-packages: deb
 	$(TESTSRV_PKG) bash t/ocs-server/start.sh
-	status=0; OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test package --test dropin \
-		-- --test-threads=1 --nocapture || status=$$?; \
+	status=0; OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test servers \
+		-- package:: dropin:: --test-threads=1 --nocapture || status=$$?; \
 	$(TESTSRV_PKG) bash t/ocs-server/stop.sh; exit $$status
 
 # ---- end of packages block ---------------------------------------------------------
@@ -218,7 +218,7 @@ TESTSRV_DEPLOY = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-deploy OCS_HTTP_P
 .PHONY: integration-deploy bench-deploy
 integration-deploy:
 	$(TESTSRV_DEPLOY) bash t/ocs-server/start.sh
-	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test deploy_ocs -- --test-threads=1
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test servers deploy_ocs:: -- --test-threads=1
 
 bench: bench-deploy
 bench-deploy: build
@@ -236,9 +236,9 @@ TESTSRV_SNMP = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-snmp OCS_HTTP_PORT=
 .PHONY: integration-snmp integration-snmp-stop
 integration-snmp:
 	SNMPSIM_DIR=$(SNMPSIM_DIR) bash t/snmpsim/serve.sh list >/dev/null 2>&1 || true
-	SNMP_LIVE=1 SNMPSIM_DIR=$(SNMPSIM_DIR) $(CARGO) test $(TEST_FLAGS) --test snmp_live -- --test-threads=1
+	SNMP_LIVE=1 SNMPSIM_DIR=$(SNMPSIM_DIR) $(CARGO) test $(TEST_FLAGS) --test servers snmp_live:: -- --test-threads=1
 	$(TESTSRV_SNMP) bash t/ocs-server/start.sh
-	$(TESTSRV_SNMP) SNMP_OCS=1 $(CARGO) test $(TEST_FLAGS) --test snmp_ocs -- --test-threads=1
+	$(TESTSRV_SNMP) SNMP_OCS=1 $(CARGO) test $(TEST_FLAGS) --test servers snmp_ocs:: -- --test-threads=1
 
 integration-snmp-stop:
 	$(TESTSRV_SNMP) bash t/ocs-server/stop.sh
@@ -259,12 +259,25 @@ TESTSRV_HARD = OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-hard OCS_HTTP_PORT=
 .PHONY: integration-killnine
 integration-killnine:
 	$(TESTSRV_HARD) bash t/ocs-server/start.sh
-	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test killnine -- --test-threads=1 --nocapture
+	OCS_INTEGRATION=1 $(CARGO) test $(TEST_FLAGS) --test servers killnine:: -- --test-threads=1 --nocapture
 integration-stop: integration-stop-hard
 .PHONY: integration-stop-hard
 integration-stop-hard:
 	$(TESTSRV_HARD) bash t/ocs-server/stop.sh
 # ---- end of hardening block -------------------------------------------------------
+# ---- conformance: the non-Linux parsers against a folder of fixtures-unix's layout ------
+# make conformance-unix [FIXTURES_UNIX=DIR] (default ../shared/fixtures-unix): every case
+# compared field by field with the reference's expectations; the last line printed is
+# `fixtures-unix: A of B fields agree`.
+FIXTURES_UNIX ?= $(abspath ../shared/fixtures-unix)
+.PHONY: conformance-unix
+conformance-unix:
+	@OCS_FIXTURES_UNIX_DIR=$(FIXTURES_UNIX) $(CARGO) test $(TEST_FLAGS) --test tests \
+		conformance_unix:: -- --nocapture > target/conformance-unix.log 2>&1; status=$$?; \
+	grep -E '^(MISMATCH|known#|[a-z]+_[a-z0-9_]+ +[0-9]+ )' target/conformance-unix.log; \
+	grep '^fixtures-unix:' target/conformance-unix.log || tail -20 target/conformance-unix.log; \
+	exit $$status
+# ---- end conformance ---------------------------------------------------------------------
 # ---- platforms: make check-targets (docs/PLATFORMS.md) ------------------------------
 # cargo check, then clippy -D warnings, of the agent and the lean daemon for each UNIX
 # target below, from this Linux machine. Needs rustup (the targets' standard libraries)

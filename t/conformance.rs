@@ -8,20 +8,19 @@
 //! [`KNOWN_DIFFERENCES`]. Passes with a "skipped" message when the corpus is not there.
 //! The fixtures are never copied into this repository.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ocsinventory_agent::task::inventory::generic::dmidecode::{self, Dmi};
 use ocsinventory_agent::task::inventory::generic::{edid, ifconfig, smartctl};
-use ocsinventory_agent::task::inventory::model::{Entry, Value as Field};
+use ocsinventory_agent::task::inventory::model::Entry;
 use ocsinventory_agent::task::inventory::os::linux::{cpu, cpuinfo, ip};
 use serde_json::{json, Map, Value};
 
-/// Mismatches we keep on purpose: (parser, cases, fields, why). `cases` and `fields` are
-/// `|`-separated alternatives; a case ending in `*` matches a prefix; a field is a field name
-/// or a whole path (`[3]` = the fourth entry).
-const KNOWN_DIFFERENCES: &[(&str, &str, &str, &str)] = &[
+use crate::support::fixtures::{self, Known, Runner};
+
+/// Mismatches we keep on purpose, each with its reason (the format: [`Known`]).
+const KNOWN_DIFFERENCES: &[Known] = &[
     (
         "linux_cpu",
         "i386__*",
@@ -58,9 +57,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str, &str)] = &[
          leading (\" HD  000237\") blank",
     ),
 ];
-
-/// Runs one parser on one case directory and returns its result in the expected.json shape.
-type Runner = fn(&Path) -> Value;
 
 fn runners() -> Vec<(&'static str, Runner)> {
     vec![
@@ -105,16 +101,7 @@ fn dmi(dir: &Path) -> Dmi {
 }
 
 fn entry(e: &Entry) -> Value {
-    let mut m = Map::new();
-    for (k, v) in e.iter() {
-        let v = match v {
-            Field::Text(s) => json!(s),
-            Field::List(l) => json!(l),
-            Field::Map(inner) => entry(inner),
-        };
-        m.insert(k.to_string(), v);
-    }
-    Value::Object(m)
+    fixtures::entry_json(e)
 }
 
 fn list(v: Vec<Entry>) -> Value {
@@ -193,199 +180,21 @@ fn run_networks(dir: &Path) -> Value {
 
 // ---- comparison -------------------------------------------------------------------------
 
-#[derive(Default)]
-struct Tally {
-    equal: usize,
-    total: usize,
-    /// (case, field path, expected, got)
-    mismatches: Vec<(String, String, String, String)>,
-}
-
-fn show(v: Option<&Value>) -> String {
-    match v {
-        None => "<absent>".to_string(),
-        Some(Value::String(s)) => format!("{s:?}"),
-        Some(other) => other.to_string(),
-    }
-}
-
-fn is_empty_leaf(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.is_empty(),
-        _ => false,
-    }
-}
-
-fn count_leaves(v: &Value) -> usize {
-    match v {
-        Value::Array(a) => a.iter().map(count_leaves).sum::<usize>().max(1),
-        Value::Object(o) => o.values().map(count_leaves).sum::<usize>().max(1),
-        _ => 1,
-    }
-}
-
-fn compare(case: &str, path: &str, expected: Option<&Value>, got: Option<&Value>, t: &mut Tally) {
-    let miss = |t: &mut Tally, n: usize| {
-        t.total += n;
-        t.mismatches.push((
-            case.to_string(),
-            path.to_string(),
-            show(expected),
-            show(got),
-        ));
-    };
-    match (expected, got) {
-        (Some(Value::Object(e)), Some(Value::Object(g))) => {
-            let keys: std::collections::BTreeSet<&String> = e.keys().chain(g.keys()).collect();
-            for k in keys {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                match (e.get(k), g.get(k)) {
-                    // A key the reference does not produce must not get a value here.
-                    (None, Some(gv)) if is_empty_leaf(Some(gv)) => {}
-                    (ev, gv) => compare(case, &p, ev, gv, t),
-                }
-            }
-        }
-        (Some(Value::Array(e)), Some(Value::Array(g))) => {
-            for i in 0..e.len().max(g.len()) {
-                compare(case, &format!("{path}[{i}]"), e.get(i), g.get(i), t);
-            }
-        }
-        (Some(e @ (Value::Object(_) | Value::Array(_))), _) => miss(t, count_leaves(e)),
-        (None, Some(g)) => miss(t, count_leaves(g)),
-        (e, g) if is_empty_leaf(e) && is_empty_leaf(g) => {
-            t.total += 1;
-            t.equal += 1;
-        }
-        (e, g) if e == g => {
-            t.total += 1;
-            t.equal += 1;
-        }
-        _ => miss(t, 1),
-    }
-}
-
-/// The index in [`KNOWN_DIFFERENCES`] that explains a mismatch, if any.
-fn known(parser: &str, case: &str, path: &str) -> Option<usize> {
-    let field = path.rsplit(['.', ']']).next().unwrap_or(path);
-    KNOWN_DIFFERENCES.iter().position(|(p, cases, fields, _)| {
-        let case_ok = cases.split('|').any(|c| match c.strip_suffix('*') {
-            Some(prefix) => case.starts_with(prefix),
-            None => case == c,
-        });
-        let field_ok = fields.split('|').any(|f| f == field || f == path);
-        *p == parser && case_ok && field_ok
-    })
-}
-
-fn fixtures_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("OCS_FIXTURES_DIR") {
-        return PathBuf::from(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .parent()
-        .unwrap_or(&manifest)
-        .join("shared")
-        .join("fixtures")
-}
-
-fn case_dirs(parser_dir: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(parser_dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    dirs.sort();
-    dirs
-}
-
-fn percent(t: &Tally) -> f64 {
-    if t.total == 0 {
-        100.0
-    } else {
-        100.0 * t.equal as f64 / t.total as f64
-    }
-}
-
 #[test]
 fn conformance() {
-    let root = fixtures_dir();
+    let root = fixtures::shared_dir("OCS_FIXTURES_DIR", "fixtures");
     if !root.is_dir() {
         println!("skipped: fixtures folder not found at {}", root.display());
         return;
     }
-    let mut overall = Tally::default();
-    let mut unexplained = 0;
-    let mut summary: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    for (parser, run) in runners() {
-        let parser_dir = root.join(parser);
-        let mut tally = Tally::default();
-        let cases = case_dirs(&parser_dir);
-        for dir in &cases {
-            let case = dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let expected: Value = match fs::read(dir.join("expected.json")) {
-                Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-                Err(_) => continue,
-            };
-            let got = run(dir);
-            compare(&case, "", Some(&expected), Some(&got), &mut tally);
-        }
-        for (case, path, exp, got) in &tally.mismatches {
-            match known(parser, case, path) {
-                Some(index) => {
-                    println!("known#{index}  {parser}/{case} {path}: expected {exp}, got {got}")
-                }
-                None => {
-                    unexplained += 1;
-                    println!("MISMATCH {parser}/{case} {path}: expected {exp}, got {got}");
-                }
-            }
-        }
-        summary.insert(parser, (cases.len(), tally.equal, tally.total));
-        overall.equal += tally.equal;
-        overall.total += tally.total;
-    }
+    let totals = fixtures::run_corpus(&root, &runners(), KNOWN_DIFFERENCES, false);
     println!(
-        "\n{:<18} {:>5} {:>7} {:>7} {:>8}",
-        "parser", "cases", "equal", "fields", "percent"
+        "fixtures: {} of {} fields agree",
+        totals.equal, totals.total
     );
-    for (parser, (cases, equal, total)) in &summary {
-        let t = Tally {
-            equal: *equal,
-            total: *total,
-            mismatches: vec![],
-        };
-        println!(
-            "{parser:<18} {cases:>5} {equal:>7} {total:>7} {:>7.2}%",
-            percent(&t)
-        );
-    }
-    println!(
-        "{:<18} {:>5} {:>7} {:>7} {:>7.2}%",
-        "overall",
-        "",
-        overall.equal,
-        overall.total,
-        percent(&overall)
-    );
-    println!("\nknown differences:");
-    for (index, (parser, cases, fields, why)) in KNOWN_DIFFERENCES.iter().enumerate() {
-        println!("#{index} {parser} [{cases}] {fields}: {why}");
-    }
     assert_eq!(
-        unexplained, 0,
-        "{unexplained} field(s) differ from the reference (see MISMATCH lines)"
+        totals.unexplained, 0,
+        "{} field(s) differ from the reference (see MISMATCH lines)",
+        totals.unexplained
     );
 }

@@ -9,19 +9,13 @@
 //! on purpose, each with its reason. Passes with a "skipped" message when the corpus is
 //! not there; the fixtures are never copied into this repository.
 
-mod support;
+use crate::support;
 
-#[path = "conformance_unix/aix.rs"]
 mod aix;
-#[path = "conformance_unix/bsd.rs"]
 mod bsd;
-#[path = "conformance_unix/generic.rs"]
 mod generic;
-#[path = "conformance_unix/hpux.rs"]
 mod hpux;
-#[path = "conformance_unix/macos.rs"]
 mod macos;
-#[path = "conformance_unix/solaris.rs"]
 mod solaris;
 
 use support::fixtures::{self, Known, Runner};

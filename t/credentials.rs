@@ -13,7 +13,7 @@ use std::time::Duration;
 use ocsinventory_agent::agent::config::{Config, Origin};
 use ocsinventory_agent::net::client::Client;
 
-mod support;
+use crate::support;
 
 const USER: &str = "site-admin";
 const PASSWORD: &str = "s3cret-of-the-site";

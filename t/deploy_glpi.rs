@@ -4,7 +4,7 @@
 //! mirror; a failing command; a hostile archive; and a second agent that takes the
 //! parts from the first one's daemon (`/deploy/getFile/…`) instead of the mirror.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

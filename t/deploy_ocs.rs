@@ -5,7 +5,7 @@
 //! records (`devices.TVALUE`), what ran on this machine, and for P2P the server's access
 //! log. Runs only with `OCS_INTEGRATION=1`; otherwise it says "skipped" and passes.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 

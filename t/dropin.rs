@@ -8,7 +8,7 @@
 //! this block's own server instance (`make integration-packages` starts it:
 //! `OCS_TESTSRV_DIR=/var/lib/ocsinv-agent-testsrv-pkg`, HTTP on 18680).
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -9,7 +9,7 @@
 //! on FreeBSD and in some containers, where plain `/tmp` is enough). They need root;
 //! without it they say so and do nothing.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

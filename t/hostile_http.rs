@@ -4,7 +4,7 @@
 //! Throughout each flood, `/status` from another address must answer within
 //! [`LATENCY`]; every flood is bounded in time and count.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -3,7 +3,7 @@
 //! 18080/18443/18444 and B on 18090/18453/18454. Checks what lands in the server's
 //! database. Runs only with `OCS_INTEGRATION=1`; otherwise it says "skipped" and passes.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Output;

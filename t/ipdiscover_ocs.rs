@@ -8,7 +8,7 @@
 //! Inventory task sends the hosts with the inventory: they must be in `netmap`.
 //! Runs with `OCS_INTEGRATION=1` (`make integration`); otherwise it says "skipped".
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -8,7 +8,7 @@
 //! port 18580) and runs only with `OCS_INTEGRATION=1`. `KILLNINE_RUNS` (default 200)
 //! sets the number of killed runs, `KILLNINE_SEED` replays a sequence of kills.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;

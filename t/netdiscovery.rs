@@ -2,7 +2,7 @@
 //! responders (all started and stopped by the tests), and the agent's `--netdiscovery`
 //! and server jobs end to end. Scans stay in 127.0.1.0/24.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};

@@ -8,7 +8,7 @@
 //! It prints the measured table (`table.column  perl  ours`).
 //! Runs only with `OCS_INTEGRATION=1` (root, like `t/integration_ocs.rs`).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;

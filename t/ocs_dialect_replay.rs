@@ -13,8 +13,6 @@
 //! The Perl part needs root (for the namespace) and the Perl agent (CI installs it);
 //! without them it says why and checks only the recordings.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -17,7 +17,7 @@
 //! Each step prints its time. Without `OCS_INTEGRATION=1` the test says so and is
 //! skipped; with it, a missing .deb, tool or server is a failure.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

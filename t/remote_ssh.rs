@@ -7,7 +7,7 @@
 //! Needs root and `openssh-server` (sshd is started by the tests, never the system's
 //! service); without them each test says why and is skipped.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! (`support/fake_server.rs`): slow answers, garbage, HTTP errors, authentication.
 //! Needs no real server, so it runs with the standard suite.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -10,7 +10,7 @@
 //!
 //! Also the by-hand side of bad input: a walk file of garbage lines.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};

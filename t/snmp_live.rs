@@ -20,7 +20,7 @@
 //! through serve.sh's pid file). The reference agent and snmpd are installed by CI
 //! (`.ci/run`); without them the test fails and says what to install.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@
 //! Runs with `SNMP_OCS=1` (`make integration` starts the instance and sets it);
 //! otherwise it says "skipped" and passes.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

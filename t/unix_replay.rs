@@ -3,7 +3,7 @@
 //! (`t/support/recording.rs`): the OS modules are picked from the recording's `uname`.
 //! Each OS has its own test; each skips, saying why, when the corpus is absent.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

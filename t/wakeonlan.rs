@@ -3,7 +3,7 @@
 //! when raw sockets are allowed, and as a UDP broadcast to port 9 when the agent runs
 //! without CAP_NET_RAW. A malformed MAC is named and the valid one still sent.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -8,7 +8,7 @@ use ocsinventory_agent::task::inventory::os::bsd::{
 };
 use serde_json::Value;
 
-use crate::generic::input;
+use super::generic::input;
 use crate::support::fixtures::{entries_json, entry_json, Known, Runner};
 
 /// (parser folder, runner) for every BSD parser we have.

@@ -7,7 +7,7 @@ use ocsinventory_agent::task::inventory::os::hpux::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::aix::{entries, entry, input};
+use super::aix::{entries, entry, input};
 use crate::support::fixtures::{Known, Runner};
 
 /// (parser folder, runner) for every HP-UX parser we have.

@@ -8,7 +8,7 @@ use ocsinventory_agent::task::inventory::os::macos::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::solaris::{list, read};
+use super::solaris::{list, read};
 use crate::support::fixtures::{Known, Runner};
 
 /// (parser folder, runner) for every macOS parser we have.
@@ -109,7 +109,7 @@ fn sorted_by_name(mut v: Vec<Value>) -> Value {
 
 fn run_softwares(dir: &Path) -> Value {
     let list = softwares::softwares(&profile(dir));
-    sorted_by_name(list.iter().map(crate::solaris::entry).collect())
+    sorted_by_name(list.iter().map(super::solaris::entry).collect())
 }
 
 fn run_memories(dir: &Path) -> Value {
@@ -130,16 +130,16 @@ fn run_cpu(dir: &Path) -> Value {
 }
 
 fn run_batteries(dir: &Path) -> Value {
-    power::battery(&profile(dir)).map_or(Value::Null, |e| crate::solaris::entry(&e))
+    power::battery(&profile(dir)).map_or(Value::Null, |e| super::solaris::entry(&e))
 }
 
 fn run_psu(dir: &Path) -> Value {
-    power::charger(&profile(dir)).map_or(Value::Null, |e| crate::solaris::entry(&e))
+    power::charger(&profile(dir)).map_or(Value::Null, |e| super::solaris::entry(&e))
 }
 
 fn run_videos(dir: &Path) -> Value {
     let v = videos::videos(&profile(dir));
-    sorted_by_name(v.iter().map(crate::solaris::entry).collect())
+    sorted_by_name(v.iter().map(super::solaris::entry).collect())
 }
 
 fn run_usb(dir: &Path) -> Value {
@@ -170,7 +170,7 @@ fn run_networks(dir: &Path) -> Value {
 
 fn run_storages(dir: &Path) -> Value {
     let s = storages::from_text(&profile(dir));
-    sorted_by_name(s.iter().map(crate::solaris::entry).collect())
+    sorted_by_name(s.iter().map(super::solaris::entry).collect())
 }
 
 fn run_storages_xml(dir: &Path) -> Value {
@@ -183,5 +183,5 @@ fn run_storages_xml(dir: &Path) -> Value {
         _ => storages::Kind::FireWire,
     };
     let s = storages::from_xml(&read(dir, "input.system_profiler_xml"), kind);
-    sorted_by_name(s.iter().map(crate::solaris::entry).collect())
+    sorted_by_name(s.iter().map(super::solaris::entry).collect())
 }
