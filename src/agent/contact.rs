@@ -21,6 +21,7 @@ use super::config::Config;
 use super::run::random_below;
 use super::runner::Report;
 use super::schedule::{self, Schedule};
+use super::server_state::ServerState;
 use super::state;
 use crate::net::client::Client;
 use crate::net::ocs::{self, Prolog};
@@ -189,9 +190,10 @@ pub fn inventory_additions(server_dir: &Path) -> Vec<Node> {
 /// The contact step for server `url` as `deviceid`, in its child: skipped when not due
 /// (`--lazy`), else the PROLOG, its reply stored, the schedule moved on.
 pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Result<Report, String> {
-    let dir = schedule::state_dir(config, url)?;
+    let server = ServerState::open(config, url)?;
+    let dir = server.dir();
     let now = schedule::now();
-    let sched = schedule::load(&dir);
+    let sched = server.schedule();
     let mut report = Report::ok();
     // What logs and reports show: the URL without credentials.
     let shown = crate::net::client::public_url(url);
@@ -227,7 +229,7 @@ pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Resul
     store_options(&dir, &prolog.options);
     write_contact(&dir, "ok", now, &prolog.response);
     let next = schedule::after_success(&sched, now, prolog.prolog_freq, random_below(u64::MAX));
-    schedule::save(&dir, &next)?;
+    server.save_schedule(&next)?;
     let jobs: Vec<&str> = prolog.options.iter().filter_map(ocs::option_name).collect();
     let response = if prolog.response.is_empty() {
         "nothing"

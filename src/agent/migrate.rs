@@ -212,7 +212,9 @@ fn take_over_in(vardir: &Path, config: &Config, fusion_vardir: &Path) -> Vec<Str
         else {
             continue;
         };
-        match super::contact::write_accountinfo(&target::server_dir(vardir, &url), &pairs) {
+        match super::server_state::ServerState::at(target::server_dir(vardir, &url))
+            .save_accountinfo(&pairs)
+        {
             Ok(()) => messages.push(format!(
                 "took over the ACCOUNTINFO of the Perl OCS agent for {} from {}",
                 crate::net::client::public_url(&url),

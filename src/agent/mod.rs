@@ -17,6 +17,7 @@ pub mod plan;
 pub mod run;
 pub mod runner;
 pub mod schedule;
+pub mod server_state;
 pub mod state;
 pub mod target;
 pub mod target_lock;

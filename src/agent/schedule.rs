@@ -16,11 +16,11 @@
 //! daemon reads it back with [`load_for`] / [`next_contact`].
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::config::Config;
+use super::server_state::ServerState;
 use super::state;
-use super::target;
 
 /// The first retry delay after a failed contact, doubled on each further failure.
 pub const FIRST_RETRY: u64 = 60;
@@ -163,16 +163,9 @@ pub fn failed(dir: &Path, sched: &Schedule, now: u64, config: &Config, why: Stri
     format!("{why}; next try in {when} s")
 }
 
-/// The state directory of server `url` (created when missing).
-pub fn state_dir(config: &Config, url: &str) -> Result<PathBuf, String> {
-    let dir = target::server_dir(&state::vardir(config)?, url);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    Ok(dir)
-}
-
 /// The stored schedule of server `url`.
 pub fn load_for(config: &Config, url: &str) -> Result<Schedule, String> {
-    Ok(load(&state_dir(config, url)?))
+    Ok(ServerState::open(config, url)?.schedule())
 }
 
 /// True when server `url` may be contacted now: always with `--force` or without
@@ -194,14 +187,14 @@ pub fn first_contact(config: &Config, url: &str, now: u64) -> u64 {
     if config.flag("force") {
         return now;
     }
-    let Ok(dir) = state_dir(config, url) else {
+    let Ok(server) = ServerState::open(config, url) else {
         return now;
     };
-    let mut s = load(&dir);
+    let mut s = server.schedule();
     if s.next == 0 {
         let delaytime = config.number("delaytime", DEFAULT_DELAYTIME);
         s.next = now + first_delay(delaytime, super::run::random_below(u64::MAX));
-        let _ = save(&dir, &s);
+        let _ = server.save_schedule(&s);
     }
     s.next
 }

@@ -13,7 +13,7 @@ use std::fs::File;
 use std::os::fd::AsRawFd;
 
 use super::config::Config;
-use super::schedule;
+use super::server_state::ServerState;
 use super::target::Target;
 
 /// The lock file in a server's state directory.
@@ -30,7 +30,7 @@ pub fn acquire(target: &Target, config: &Config) -> Result<Option<TargetLock>, S
     let Target::Server(url) = target else {
         return Ok(None);
     };
-    let path = schedule::state_dir(config, url)?.join(FILE);
+    let path = ServerState::open(config, url)?.dir().join(FILE);
     // std opens with O_CLOEXEC.
     let file = std::fs::OpenOptions::new()
         .create(true)

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use crate::agent::config::Config;
 use crate::agent::run::random_below;
 use crate::agent::schedule as server_schedule;
+use crate::agent::server_state::ServerState;
 use crate::agent::target::Target;
 
 /// Shortest period between two runs of a target.
@@ -107,10 +108,10 @@ impl Schedule {
 /// After a failed run: when the stored schedule of `url` is still `before`, the task
 /// child recorded nothing (killed, crashed): the failure is recorded here.
 fn record_silent_failure(config: &Config, url: &str, before: &server_schedule::Schedule) {
-    let Ok(dir) = server_schedule::state_dir(config, url) else {
+    let Ok(server) = ServerState::open(config, url) else {
         return;
     };
-    if server_schedule::load(&dir) != *before {
+    if server.schedule() != *before {
         return;
     }
     let delaytime = config.number("delaytime", server_schedule::DEFAULT_DELAYTIME);
@@ -120,7 +121,7 @@ fn record_silent_failure(config: &Config, url: &str, before: &server_schedule::S
         delaytime,
         "the task ended before recording its contact",
     );
-    if let Err(e) = server_schedule::save(&dir, &failed) {
+    if let Err(e) = server.save_schedule(&failed) {
         log::warn!("{e}");
     }
 }
@@ -163,17 +164,17 @@ mod tests {
         c.set("vardir", dir.to_str().unwrap(), Origin::CommandLine)
             .unwrap();
         let url = "http://127.0.0.1:9/ocsinventory";
-        let state = server_schedule::state_dir(&c, url).unwrap();
-        let mut s = server_schedule::load(&state);
+        let state = ServerState::open(&c, url).unwrap();
+        let mut s = state.schedule();
         s.next = server_schedule::now() + 7200;
-        server_schedule::save(&state, &s).unwrap();
+        state.save_schedule(&s).unwrap();
         let d = server_next_run(&c, url);
         assert!(
             d > Duration::from_secs(7100) && d <= Duration::from_secs(7200),
             "{d:?}"
         );
         s.next = server_schedule::now() + 5;
-        server_schedule::save(&state, &s).unwrap();
+        state.save_schedule(&s).unwrap();
         assert_eq!(server_next_run(&c, url), MIN_PERIOD);
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -187,21 +188,21 @@ mod tests {
         c.set("vardir", dir.to_str().unwrap(), Origin::CommandLine)
             .unwrap();
         let url = "http://127.0.0.1:9/ocsinventory";
-        let state = server_schedule::state_dir(&c, url).unwrap();
+        let state = ServerState::open(&c, url).unwrap();
         let good = server_schedule::after_success(
             &server_schedule::Schedule::default(),
             server_schedule::now(),
             Some(24),
             0,
         );
-        server_schedule::save(&state, &good).unwrap();
+        state.save_schedule(&good).unwrap();
         let mut s = Schedule::new(Target::Server(url.into()), &c);
         s.before_run(&c);
         // The child is killed: nothing recorded.
         s.after_run(&c, false);
         let left = s.next_run - Instant::now();
         assert!(left <= Duration::from_secs(61), "{left:?}");
-        let stored = server_schedule::load(&state);
+        let stored = state.schedule();
         assert_eq!(
             (stored.failures, stored.retry),
             (1, server_schedule::FIRST_RETRY)
@@ -210,9 +211,9 @@ mod tests {
         s.before_run(&c);
         let mut own = stored.clone();
         own.next += 3600;
-        server_schedule::save(&state, &own).unwrap();
+        state.save_schedule(&own).unwrap();
         s.after_run(&c, false);
-        assert_eq!(server_schedule::load(&state), own);
+        assert_eq!(state.schedule(), own);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

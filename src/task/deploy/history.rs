@@ -5,11 +5,12 @@
 //!
 //! The same list travels in the server's next inventory (`CONTENT/DOWNLOAD/HISTORY/
 //! PACKAGE ID=…`, what the server's `download_history` table is filled from), left there
-//! through `agent::contact::add_to_inventory`.
+//! through `ServerState::add_to_inventory`.
 
 use std::path::{Path, PathBuf};
 
-use crate::agent::{contact, state};
+use crate::agent::server_state::ServerState;
+use crate::agent::state;
 
 pub fn path(server_dir: &Path) -> PathBuf {
     server_dir.join("download").join("history")
@@ -32,7 +33,7 @@ pub fn add(server_dir: &Path, id: &str) -> Result<(), String> {
     text.push('\n');
     state::write_atomic(&p, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-    contact::add_to_inventory(server_dir, "DOWNLOAD", &inventory_fragment(&text))
+    ServerState::at(server_dir).add_to_inventory("DOWNLOAD", &inventory_fragment(&text))
 }
 
 /// The `<DOWNLOAD><HISTORY>` element of the inventory for a history file's text.
@@ -60,8 +61,11 @@ mod tests {
         add(&d, "1795588219").unwrap();
         add(&d, "1795588218").unwrap();
         assert!(contains(&d, "1795588219"));
-        let frag =
-            std::fs::read_to_string(d.join(contact::ADDITIONS_DIR).join("DOWNLOAD.xml")).unwrap();
+        let frag = std::fs::read_to_string(
+            d.join(crate::agent::contact::ADDITIONS_DIR)
+                .join("DOWNLOAD.xml"),
+        )
+        .unwrap();
         assert_eq!(
             frag,
             "<DOWNLOAD><HISTORY><PACKAGE ID=\"1795588218\"/><PACKAGE ID=\"1795588219\"/></HISTORY></DOWNLOAD>"

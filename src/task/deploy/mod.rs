@@ -29,6 +29,7 @@ use std::path::Path;
 
 use crate::agent::config::Config;
 use crate::agent::runner::Report;
+use crate::agent::server_state::ServerState;
 use crate::agent::target::Target;
 
 /// The User-Agent of the Deploy exchanges (the OCS server checks it on PROLOG only).
@@ -38,10 +39,10 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
     let Target::Server(url) = target else {
         return Err("the Deploy task needs a server target".into());
     };
-    let server_dir = crate::agent::schedule::state_dir(config, url)?;
+    let server = ServerState::open(config, url)?;
     let mut report = Report::ok();
     let mut messages = Vec::new();
-    if crate::agent::contact::has_option(&server_dir, "DOWNLOAD") {
+    if server.has_option("DOWNLOAD") {
         let r = ocs::run(url, config)?;
         messages.push(r.get("message").unwrap_or("").to_string());
         report.fields.extend(r.fields);
@@ -72,8 +73,7 @@ pub fn has_job(target: &Target, config: &Config) -> bool {
     if config.flag("glpi-deploy") {
         return true;
     }
-    crate::agent::schedule::state_dir(config, url)
-        .is_ok_and(|d| crate::agent::contact::has_option(&d, "DOWNLOAD"))
+    ServerState::open(config, url).is_ok_and(|s| s.has_option("DOWNLOAD"))
 }
 
 /// This agent's DEVICEID (the one the inventory sends).

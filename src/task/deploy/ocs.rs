@@ -19,19 +19,19 @@ use super::package::{self, Package, Peers, Step};
 use super::report;
 use super::settings::Settings;
 use crate::agent::config::Config;
-use crate::agent::contact::read_option;
 use crate::agent::runner::Report;
-use crate::agent::schedule;
+use crate::agent::server_state::ServerState;
 use crate::net::client::Client;
 
 pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let settings = Settings::from_config(config)?;
-    let server_dir = schedule::state_dir(config, url)?;
+    let server = ServerState::open(config, url)?;
+    let server_dir = server.dir();
     let mut out = Report::ok();
     if settings.p2p {
         p2p::purge(&settings.vardir, settings.p2p_retention);
     }
-    let Some(option) = read_option(&server_dir, "DOWNLOAD") else {
+    let Some(option) = server.option("DOWNLOAD") else {
         out.set("message", "no DOWNLOAD option from the server");
         return Ok(out);
     };
@@ -39,18 +39,17 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let deviceid = super::deviceid(&settings.vardir)?;
     let client = Client::new(url, config, super::USER_AGENT)?;
     let plain = config.flag("no-compression");
-    let reported = report::flush(&server_dir, &client, &deviceid, plain);
-    forget_unlisted(&server_dir, &packs);
+    let reported = report::flush(server_dir, &client, &deviceid, plain);
+    forget_unlisted(server_dir, &packs);
     if !conf.on {
         out.set("message", "deployment is switched off on the server (ON=0)");
         return Ok(out);
     }
-    let send =
-        |id: &str, code: Code| report::send(&server_dir, &client, &deviceid, id, code, plain);
+    let send = |id: &str, code: Code| report::send(server_dir, &client, &deviceid, id, code, plain);
     let mut active: Vec<Package> = Vec::new();
     let mut outcomes: Vec<String> = Vec::new();
     for p in packs.iter().filter(|p| !reported.contains(&p.id)) {
-        match Package::open(p, &server_dir, &settings, config, conf.timeout_days) {
+        match Package::open(p, server_dir, &settings, config, conf.timeout_days) {
             Ok(Some(pkg)) => active.push(pkg),
             Ok(None) => {
                 log::info!("package {}: already done (history), not run again", p.id);
@@ -59,7 +58,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
             }
             Err(f) => {
                 log::error!("package {}: {} ({})", p.id, f.why, f.code);
-                package::clean(&package::package_dir(&server_dir, &p.id));
+                package::clean(&package::package_dir(server_dir, &p.id));
                 send(&p.id, f.code);
                 outcomes.push(format!("{} {}", p.id, f.code));
             }

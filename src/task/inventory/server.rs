@@ -20,9 +20,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::agent::config::Config;
-use crate::agent::contact::{self, local_time, read_accountinfo, write_accountinfo};
+use crate::agent::contact::local_time;
 use crate::agent::runner::Report;
 use crate::agent::schedule::{self, failed, Schedule};
+use crate::agent::server_state::ServerState;
 use crate::agent::state;
 use crate::net::client::Client;
 use crate::net::ocs::{self, InventoryReply};
@@ -109,7 +110,8 @@ fn drop_pending(dir: &Path) {
 /// `tag`), HARDWARE/CHECKSUM from what changed since the last accepted one.
 fn prepare(dir: &Path, config: &Config, src: &dyn Source, deviceid: &str, now: u64) -> Prepared {
     let mut inv: Inventory = super::collect::collect(src, config, deviceid);
-    let mut pairs = read_accountinfo(dir);
+    let state = ServerState::at(dir);
+    let mut pairs = state.accountinfo();
     if let Some(tag) = config.text("tag") {
         match pairs.iter_mut().find(|(k, _)| k == "TAG") {
             Some(p) => p.1 = tag.to_string(),
@@ -130,7 +132,7 @@ fn prepare(dir: &Path, config: &Config, src: &dyn Source, deviceid: &str, now: u
     inv.single("HARDWARE").set("CHECKSUM", mask.to_string());
     log::debug!("HARDWARE/CHECKSUM {mask}");
     let mut xml = super::render(&inv, config);
-    add_fragments(&mut xml, &contact::inventory_additions(dir));
+    add_fragments(&mut xml, &state.inventory_additions());
     Prepared {
         xml,
         digests: Some(digests),
@@ -189,16 +191,17 @@ fn keep(
 /// server asked for it (or `--force`), kept for later when the contact failed.
 pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let config = &super::dialect::for_server(config, url);
-    let dir = schedule::state_dir(config, url)?;
+    let server = ServerState::open(config, url)?;
+    let dir = server.dir();
     let now = schedule::now();
-    let sched = schedule::load(&dir);
+    let sched = server.schedule();
     let mut report = Report::ok();
     // What logs and reports show: the URL without credentials.
     let shown = crate::net::client::public_url(url);
     report.set("server", &shown);
     let src = super::source(config)?;
     let deviceid = super::deviceid(config, src.as_ref())?;
-    let last = contact::last_contact(&dir);
+    let last = server.last_contact();
     if !last.ok {
         let note = keep(&dir, config, src.as_ref(), &deviceid, &sched, now);
         report
@@ -249,7 +252,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
         Ok(reply) => {
             let answer = InventoryReply::from_reply(&reply);
             if let Some(pairs) = &answer.accountinfo {
-                write_accountinfo(&dir, pairs)?;
+                server.save_accountinfo(pairs)?;
                 log::info!(
                     "server {shown}: administrative data updated ({} fields)",
                     pairs.len()
@@ -362,16 +365,15 @@ mod tests {
     #[test]
     fn accountinfo_is_stored() {
         let d = tmp("accountinfo");
-        write_accountinfo(
-            &d,
-            &[
+        let state = ServerState::at(&d);
+        state
+            .save_accountinfo(&[
                 ("TAG".into(), "NA".into()),
                 ("fields_3".into(), "a=b".into()),
-            ],
-        )
-        .unwrap();
+            ])
+            .unwrap();
         assert_eq!(
-            read_accountinfo(&d),
+            state.accountinfo(),
             vec![
                 ("TAG".to_string(), "NA".to_string()),
                 ("fields_3".to_string(), "a=b".to_string())

@@ -1,7 +1,7 @@
 //! OCS's IPDISCOVER job: the server names a network (`<PARAM IPDISC_LAT="ms">net</PARAM>`)
 //! this agent is elected to scan; the hosts found (address, MAC, name) go into the same
 //! run's inventory as `CONTENT/IPDISCOVER/H{I,M,N}`, handed over with
-//! `agent::contact::add_to_inventory` (sent while the server still sends the option).
+//! `ServerState::add_to_inventory` (sent while the server still sends the option).
 //!
 //! Unlike the Perl agent, which scans its default route's interface whatever the
 //! option says, the network scanned is the one named, and only when an interface of
@@ -16,7 +16,7 @@ use std::net::Ipv4Addr;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::agent::contact;
+use crate::agent::server_state::ServerState;
 use crate::net::interfaces;
 use crate::net::xmltree::Node;
 
@@ -152,7 +152,7 @@ pub fn run(server_dir: &Path, option: &Node, task_timeout: Duration) -> Result<S
         true
     });
     let names = hosts_names(&std::fs::read_to_string("/etc/hosts").unwrap_or_default());
-    contact::add_to_inventory(server_dir, "IPDISCOVER", &fragment(&found, &names))?;
+    ServerState::at(server_dir).add_to_inventory("IPDISCOVER", &fragment(&found, &names))?;
     Ok(format!(
         "IPDISCOVER: {} hosts with a MAC in {net}, for this run's inventory",
         found.len()

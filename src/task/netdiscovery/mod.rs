@@ -26,9 +26,8 @@ pub mod scan;
 use std::time::{Duration, Instant};
 
 use crate::agent::config::Config;
-use crate::agent::contact::{has_option, read_option};
 use crate::agent::runner::Report;
-use crate::agent::schedule;
+use crate::agent::server_state::ServerState;
 use crate::agent::state;
 use crate::agent::target::Target;
 use crate::net::client::Client;
@@ -58,8 +57,8 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
             notes.push(run_job(&job, &mut sink, config, &mut report)?);
         }
         Target::Server(url) => {
-            let dir = schedule::state_dir(config, url)?;
-            if let Some(option) = read_option(&dir, "NETDISCOVERY") {
+            let server = ServerState::open(config, url)?;
+            if let Some(option) = server.option("NETDISCOVERY") {
                 let (job, problems) = job::from_option(&option);
                 for p in problems {
                     log::warn!("{p}");
@@ -74,9 +73,9 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
                     notes.push(run_job(&job, &mut sink, config, &mut report)?);
                 }
             }
-            if let Some(option) = read_option(&dir, "IPDISCOVER") {
+            if let Some(option) = server.option("IPDISCOVER") {
                 let limit = Duration::from_secs(config.number("task-timeout", 600));
-                match ipdiscover::run(&dir, &option, limit) {
+                match ipdiscover::run(server.dir(), &option, limit) {
                     Ok(n) => {
                         log::info!("{n}");
                         notes.push(n);
@@ -157,7 +156,7 @@ fn run_job(
 pub fn has_job(target: &Target, config: &Config) -> bool {
     match target {
         Target::Local(_) => !config.list("netdiscovery").is_empty(),
-        Target::Server(url) => schedule::state_dir(config, url)
-            .is_ok_and(|dir| has_option(&dir, "NETDISCOVERY") || has_option(&dir, "IPDISCOVER")),
+        Target::Server(url) => ServerState::open(config, url)
+            .is_ok_and(|s| s.has_option("NETDISCOVERY") || s.has_option("IPDISCOVER")),
     }
 }

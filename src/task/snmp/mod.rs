@@ -37,8 +37,7 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
 pub fn has_job(target: &Target, config: &Config) -> bool {
     match target {
         Target::Local(_) => local::wanted(config),
-        Target::Server(url) => {
-            crate::agent::schedule::state_dir(config, url).is_ok_and(|d| server::has_job(&d))
-        }
+        Target::Server(url) => crate::agent::server_state::ServerState::open(config, url)
+            .is_ok_and(|s| server::has_job(&s)),
     }
 }

@@ -3,12 +3,9 @@
 //! option (OCS: one `QUERY=SNMP` message for all devices found). Both were stored by the
 //! last PROLOG; this child only reads them.
 
-use std::path::Path;
-
 use crate::agent::config::Config;
-use crate::agent::contact::read_option;
 use crate::agent::runner::Report;
-use crate::agent::schedule;
+use crate::agent::server_state::ServerState;
 use crate::net::client::Client;
 use crate::net::ocs;
 use crate::net::xmltree::Node;
@@ -36,20 +33,20 @@ fn send(client: &Client, xml: &str, plain: bool) -> Result<(), String> {
 }
 
 pub fn run(url: &str, config: &Config) -> Result<Report, String> {
-    let dir = schedule::state_dir(config, url)?;
+    let server = ServerState::open(config, url)?;
     let client = Client::new(url, config, USER_AGENT)?;
     let plain = config.flag("no-compression");
     let deviceid = local::deviceid(config);
     let mut report = Report::ok();
     report.set("server", url);
     let mut did = false;
-    if let Some(option) = read_option(&dir, "SNMPQUERY") {
+    if let Some(option) = server.option("SNMPQUERY") {
         did = true;
         let (ok, failed) = netinventory(&option, &client, plain, &deviceid, config)?;
         report.set("devices", ok);
         report.set("failed", failed);
     }
-    if let Some(option) = read_option(&dir, "SNMP") {
+    if let Some(option) = server.option("SNMP") {
         did = true;
         let n = ocs_snmp(&option, &client, plain, &deviceid, config)?;
         report.set("ocs_devices", n);
@@ -167,8 +164,7 @@ fn ocs_snmp(
     Ok(n)
 }
 
-/// Whether `dir` holds a job of this task (for the parent: a file test).
-pub fn has_job(dir: &Path) -> bool {
-    crate::agent::contact::has_option(dir, "SNMPQUERY")
-        || crate::agent::contact::has_option(dir, "SNMP")
+/// Whether that server's state holds a job of this task (for the parent: a file test).
+pub fn has_job(server: &ServerState) -> bool {
+    server.has_option("SNMPQUERY") || server.has_option("SNMP")
 }

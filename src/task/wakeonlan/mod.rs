@@ -9,9 +9,8 @@ pub mod magic;
 pub mod send;
 
 use crate::agent::config::Config;
-use crate::agent::contact::{has_option, read_option};
 use crate::agent::runner::Report;
-use crate::agent::schedule;
+use crate::agent::server_state::ServerState;
 use crate::agent::target::Target;
 use crate::net::interfaces;
 use crate::net::xmltree::Node;
@@ -28,12 +27,10 @@ pub fn macs_of_option(option: &Node) -> Vec<String> {
 pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
     let given = match target {
         Target::Local(_) => config.list("wakeonlan"),
-        Target::Server(url) => {
-            let dir = schedule::state_dir(config, url)?;
-            read_option(&dir, "WAKEONLAN")
-                .map(|o| macs_of_option(&o))
-                .unwrap_or_default()
-        }
+        Target::Server(url) => ServerState::open(config, url)?
+            .option("WAKEONLAN")
+            .map(|o| macs_of_option(&o))
+            .unwrap_or_default(),
     };
     let mut macs = Vec::new();
     let mut bad = 0;
@@ -146,7 +143,7 @@ pub fn has_job(target: &Target, config: &Config) -> bool {
     match target {
         Target::Local(_) => !config.list("wakeonlan").is_empty(),
         Target::Server(url) => {
-            schedule::state_dir(config, url).is_ok_and(|d| has_option(&d, "WAKEONLAN"))
+            ServerState::open(config, url).is_ok_and(|s| s.has_option("WAKEONLAN"))
         }
     }
 }

@@ -26,7 +26,7 @@ use serde_json::Value;
 use super::settings::Settings;
 use crate::agent::config::Config;
 use crate::agent::runner::Report;
-use crate::agent::schedule;
+use crate::agent::server_state::ServerState;
 use protocol::Status;
 
 /// The Deploy task version announced to the server.
@@ -78,7 +78,8 @@ pub fn job_folder(store: &Path, uuid: &str) -> Result<PathBuf, String> {
 
 pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let settings = Settings::from_config(config)?;
-    let server_dir = schedule::state_dir(config, url)?;
+    let server = ServerState::open(config, url)?;
+    let server_dir = server.dir();
     let store = server_dir.join("deploy");
     files::maintain(&store);
     let machineid = super::deviceid(&settings.vardir)?;
