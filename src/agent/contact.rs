@@ -209,12 +209,12 @@ pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Resul
         );
         return Ok(report);
     }
-    write_contact(&dir, "started", now, "");
+    write_contact(dir, "started", now, "");
     if url.starts_with("https://") && config.flag("no-ssl-check") {
         log::warn!("server {shown}: certificate checks are off for this server (no-ssl-check): anybody could pose as it; every other host (Deploy package hosts, mirrors) is still checked");
     }
     let client =
-        Client::new(url, config, useragent).map_err(|e| failed(&dir, &sched, now, config, e))?;
+        Client::new(url, config, useragent).map_err(|e| failed(dir, &sched, now, config, e))?;
     if let Some(p) = &client.proxy {
         log::debug!("server {shown}: through proxy {p}");
     }
@@ -224,10 +224,10 @@ pub fn run(url: &str, config: &Config, deviceid: &str, useragent: &str) -> Resul
         &ocs::prolog_request(deviceid),
         config.flag("no-compression"),
     )
-    .map_err(|e| failed(&dir, &sched, now, config, e.to_string()))?;
+    .map_err(|e| failed(dir, &sched, now, config, e.to_string()))?;
     let prolog = Prolog::from_reply(&reply);
-    store_options(&dir, &prolog.options);
-    write_contact(&dir, "ok", now, &prolog.response);
+    store_options(dir, &prolog.options);
+    write_contact(dir, "ok", now, &prolog.response);
     let next = schedule::after_success(&sched, now, prolog.prolog_freq, random_below(u64::MAX));
     server.save_schedule(&next)?;
     let jobs: Vec<&str> = prolog.options.iter().filter_map(ocs::option_name).collect();

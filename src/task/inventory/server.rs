@@ -203,7 +203,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     let deviceid = super::deviceid(config, src.as_ref())?;
     let last = server.last_contact();
     if !last.ok {
-        let note = keep(&dir, config, src.as_ref(), &deviceid, &sched, now);
+        let note = keep(dir, config, src.as_ref(), &deviceid, &sched, now);
         report
             .set("outcome", "kept")
             .set("message", format!("server {shown} not reached: {note}"));
@@ -228,7 +228,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     }
     let client = match Client::new(url, config, super::VERSIONCLIENT) {
         Ok(c) => c,
-        Err(e) => return Err(failed(&dir, &sched, now, config, e)),
+        Err(e) => return Err(failed(dir, &sched, now, config, e)),
     };
     let plain = config.flag("no-compression");
     let next = sched.clone();
@@ -238,7 +238,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
     } else {
         schedule::DEFAULT_PERIOD
     };
-    let (prepared, from_pending) = match load_pending(&dir, &deviceid) {
+    let (prepared, from_pending) = match load_pending(dir, &deviceid) {
         Some(p) if p.collected + max_age > now => {
             log::info!(
                 "server {shown}: sending the inventory kept since {}",
@@ -246,7 +246,7 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
             );
             (p, true)
         }
-        _ => (prepare(&dir, config, src.as_ref(), &deviceid, now), false),
+        _ => (prepare(dir, config, src.as_ref(), &deviceid, now), false),
     };
     match ocs::exchange(&client, &prepared.xml, plain) {
         Ok(reply) => {
@@ -259,10 +259,10 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
                 );
             }
             match &prepared.digests {
-                Some(d) => checksum::save(&dir, &deviceid, d)?,
-                None => checksum::forget(&dir),
+                Some(d) => checksum::save(dir, &deviceid, d)?,
+                None => checksum::forget(dir),
             }
-            drop_pending(&dir);
+            drop_pending(dir);
             report
                 .set("outcome", "sent")
                 .set("checksum", prepared.checksum)
@@ -289,12 +289,12 @@ pub fn run(url: &str, config: &Config) -> Result<Report, String> {
                     dir.join(PENDING_XML).display()
                 )
             } else {
-                match save_pending(&dir, &deviceid, &prepared) {
+                match save_pending(dir, &deviceid, &prepared) {
                     Ok(path) => format!("inventory kept in {}", path.display()),
                     Err(e) => e,
                 }
             };
-            Err(failed(&dir, &sched, now, config, format!("{e}; {note}")))
+            Err(failed(dir, &sched, now, config, format!("{e}; {note}")))
         }
     }
 }
