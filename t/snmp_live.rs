@@ -617,3 +617,86 @@ fn recorded_devices_agree_with_the_reference() {
     let _ = std::fs::remove_dir_all(&var);
     assert!(failures.is_empty(), "below 95 %: {failures:?}");
 }
+
+/// One snmpsim recording read as a walk (decompressed first when it is bzip2).
+fn recording_table(name: &str, tmp: &Path) -> ocsinventory_agent::snmp::OidTable {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("t/snmpsim/serve.sh");
+    let out = Command::new("bash")
+        .arg(script)
+        .args(["file", name])
+        .env("SNMPSIM_DIR", snmpsim_dir())
+        .output()
+        .expect("serve.sh file");
+    let file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert!(out.status.success() && file.is_file(), "{name}: {out:?}");
+    let plain = if file.extension().is_some_and(|e| e == "bz2") {
+        let text = Command::new("bzcat")
+            .arg(&file)
+            .output()
+            .expect("bzcat (apt-get install bzip2)");
+        let p = tmp.join("recording.snmprec");
+        std::fs::write(&p, text.stdout).unwrap();
+        p
+    } else {
+        file
+    };
+    ocsinventory_agent::snmp::walkfile::read(&plain)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .table
+}
+
+#[test]
+fn live_reads_are_enough_for_every_recording() {
+    // A live inventory asks only the columns and scalars the derivation uses
+    // (device::gets, device::walks): each recording cut down to them must give the same
+    // inventory as the whole recording.
+    use ocsinventory_agent::snmp::identify::SysObjectDb;
+    use ocsinventory_agent::task::snmp::device::{self, Params};
+    if !enabled() {
+        return;
+    }
+    let tmp = tmpdir("recordings");
+    let db = SysObjectDb::system();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("t/snmpsim/serve.sh");
+    let out = Command::new("bash")
+        .arg(script)
+        .arg("list")
+        .env("SNMPSIM_DIR", snmpsim_dir())
+        .output()
+        .expect("serve.sh list");
+    let names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(names.len() > 100, "serve.sh list: {out:?}");
+    let mut failures = Vec::new();
+    let (mut whole_rows, mut live_rows) = (0, 0);
+    for name in &names {
+        let table = recording_table(name, &tmp);
+        let view = device::live_view(&table);
+        whole_rows += table.len();
+        live_rows += view.len();
+        let params = Params {
+            id: "0".into(),
+            ..Params::default()
+        };
+        let whole = device::inventory(&table, &db, &params).to_node().to_xml();
+        let live = device::inventory(&view, &db, &params).to_node().to_xml();
+        if whole != live {
+            let (a, b): (Vec<&str>, Vec<&str>) = (whole.lines().collect(), live.lines().collect());
+            let first = (0..a.len().max(b.len()))
+                .find(|i| a.get(*i) != b.get(*i))
+                .map(|i| format!("line {}: whole {:?}, live {:?}", i + 1, a.get(i), b.get(i)));
+            println!("{name}: differs, {first:?}");
+            failures.push(name.clone());
+        }
+    }
+    println!(
+        "{} recordings: {whole_rows} values in all, {live_rows} of them read live; {} differ",
+        names.len(),
+        failures.len()
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(failures.is_empty(), "{failures:?}");
+}
