@@ -390,6 +390,10 @@ struct Session {
     /// Where each walk starts after the probe: its root, the first OID the probe found
     /// in it, or `None` for an empty subtree (skipped).
     starts: Vec<Option<Oid>>,
+    /// Values read in each walk: the columns of one table have as many rows each, so
+    /// a column's walk asks for as many as its sibling's had (and one to see the end),
+    /// not `max_repetitions` past it.
+    walk_rows: Vec<usize>,
     out: Vec<u8>,
     request_id: i32,
     msg_id: i32,
@@ -431,6 +435,7 @@ impl Session {
         let now = Instant::now();
         let probing = (0..req.walks.len()).collect();
         let starts = req.walks.iter().cloned().map(Some).collect();
+        let walk_rows = vec![0; req.walks.len()];
         let answered = {
             let mut p = peer.borrow_mut();
             p.begin(now);
@@ -448,6 +453,7 @@ impl Session {
             probing,
             probe_chunk: GET_CHUNK,
             starts,
+            walk_rows,
             out: Vec::new(),
             request_id: 0,
             msg_id: 0,
@@ -618,7 +624,7 @@ impl Session {
                     .collect();
                 Pdu::request(message::GET_NEXT, self.request_id, &roots)
             }
-            Step::Walk { last, .. } => {
+            Step::Walk { idx, last } => {
                 if self.req.credential.version == Version::V1 {
                     Pdu::request(
                         message::GET_NEXT,
@@ -631,7 +637,7 @@ impl Session {
                         self.request_id,
                         std::slice::from_ref(last),
                     );
-                    p.error_index = i64::from(opts.max_repetitions);
+                    p.error_index = i64::from(self.repetitions(*idx, opts.max_repetitions));
                     p
                 }
             }
@@ -972,6 +978,7 @@ impl Session {
                         if let Err(e) = self.add(o, v, opts) {
                             return Some(Err(e));
                         }
+                        self.walk_rows[idx] += 1;
                     }
                 }
                 self.step = if ended {
@@ -1025,9 +1032,29 @@ impl Session {
             } else {
                 self.starts[i] = Some(o.clone());
                 self.add(o, v, opts)?;
+                self.walk_rows[i] += 1;
             }
         }
         Ok(())
+    }
+
+    /// The GETBULK max-repetitions for the next request of walk `idx`: what is left of
+    /// the rows of the last sibling column walked (same table), else `max`.
+    fn repetitions(&self, idx: usize, max: u32) -> u32 {
+        let walks = &self.req.walks;
+        let parent = |o: &Oid| o.0[..o.0.len().saturating_sub(1)].to_vec();
+        let me = parent(&walks[idx]);
+        let sibling = (0..idx)
+            .rev()
+            .find(|j| self.walk_rows[*j] > 0 && parent(&walks[*j]) == me);
+        let (Some(j), Some(have)) = (sibling, self.walk_rows.get(idx)) else {
+            return max;
+        };
+        let expected = self.walk_rows[j];
+        if *have >= expected {
+            return max;
+        }
+        u32::try_from(expected - have + 1).map_or(max, |n| n.clamp(1, max))
     }
 
     /// The next GET chunk, else the next probe, else the first walk, else done.
@@ -1159,6 +1186,49 @@ mod tests {
         );
         assert!(r[0].error.is_none() && r[0].problems.is_empty(), "{r:?}");
         assert_eq!(r[0].table.len(), 10, "{:?}", r[0].table);
+    }
+
+    #[test]
+    fn a_column_asks_for_as_many_rows_as_its_sibling_had() {
+        // Two columns of one table, 30 rows each, served honouring max-repetitions.
+        let table = "1.3.6.1.2.1.2.2.1";
+        let rows: Vec<Oid> = [2u32, 3]
+            .iter()
+            .flat_map(|c| (1..=30).map(move |i| oid(table).child(&[*c, i])))
+            .chain([oid("1.3.6.1.2.1.31.1")])
+            .collect();
+        let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = asked.clone();
+        let addr = agent(move |_, pdu| {
+            let from = pdu.varbinds.first()?.0.clone();
+            let at = rows.iter().position(|o| *o > from).unwrap_or(rows.len());
+            let n = if pdu.kind == message::GET_BULK {
+                log.lock().unwrap().push(pdu.error_index);
+                usize::try_from(pdu.error_index).unwrap_or(1)
+            } else {
+                1
+            };
+            let mut r = pdu.clone();
+            r.error_index = 0;
+            r.varbinds = rows[at..(at + n).min(rows.len())]
+                .iter()
+                .map(|o| (o.clone(), Value::Integer(1)))
+                .collect();
+            Some(r)
+        });
+        let c2 = format!("{table}.2");
+        let c3 = format!("{table}.3");
+        let o = Options {
+            max_repetitions: 25,
+            ..opts(2000)
+        };
+        let r = run(vec![(request(addr, "c", &[&c2, &c3]), Peer::shared())], &o);
+        assert!(r[0].error.is_none() && r[0].problems.is_empty(), "{r:?}");
+        assert_eq!(r[0].table.len(), 60);
+        // (This agent answers one varbind to the probe: both walks start at the root.)
+        // Column 2: 25, then 25 again (5 rows and 20 past it); column 3: 25, then only
+        // the 5 rows left and one to see the end.
+        assert_eq!(*asked.lock().unwrap(), vec![25, 25, 25, 6]);
     }
 
     #[test]

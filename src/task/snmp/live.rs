@@ -203,6 +203,16 @@ pub fn inventory_all(
     // 4. The inventories.
     let mut vlan_tables = vlan_tables;
     for (i, table) in tables {
+        {
+            let p = peers[i].borrow();
+            log::debug!(
+                "{}: {} values, {} KiB of answers, round trip {} ms",
+                targets[i].addr,
+                p.rows(),
+                p.bytes() >> 10,
+                p.srtt().map_or(0, |d| d.as_millis())
+            );
+        }
         let mut params = targets[i].params.clone();
         params.vlan_tables = vlan_tables.remove(&i).unwrap_or_default();
         on_done(i, Ok(device::inventory(&table, db, &params)));
