@@ -318,7 +318,7 @@ fn endless_device(addr: &str) -> Arc<std::sync::atomic::AtomicUsize> {
                     })
                     .collect();
             }
-            let _ = s.send_to(&message::encode_community(1, &community, &r), from);
+            let _ = s.send_to(&message::encode_community(1, community, &r), from);
         }
     });
     count
