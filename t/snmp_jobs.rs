@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use ocsinventory_agent::net::ocs::decode_body;
 use ocsinventory_agent::net::xmltree::Node;
 use ocsinventory_agent::snmp::message::{self, Incoming};
-use ocsinventory_agent::snmp::Value;
+use ocsinventory_agent::snmp::{Oid, Value};
 use support::snmpd::{Agent, Snmpd};
 
 fn tmpdir(name: &str) -> PathBuf {
@@ -310,7 +310,10 @@ fn endless_device(addr: &str) -> Arc<std::sync::atomic::AtomicUsize> {
                     .iter()
                     .map(|(o, _)| (o.clone(), Value::OctetString(b"hostile".to_vec())))
                     .collect();
-            } else if let Some((base, _)) = pdu.varbinds.first() {
+            } else if let Some((asked, _)) = pdu.varbinds.first() {
+                // Below the OID asked, ever greater, and never longer than 14 arcs: a
+                // table without end (not OIDs that grow until no decoder takes them).
+                let base = Oid(asked.arcs()[..asked.arcs().len().min(13)].to_vec());
                 r.varbinds = (0..200)
                     .map(|_| {
                         row += 1;

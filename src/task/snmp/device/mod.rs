@@ -64,10 +64,16 @@ pub const WALKS: &[&str] = &[
     "1.3.6.1.2.1.31.1.1.1.18",         // ifAlias
     "1.3.6.1.2.1.4.20.1",              // ipAddrTable
     "1.3.6.1.2.1.10.7.2.1.19",         // dot3StatsDuplexStatus
-    "1.3.6.1.2.1.17.1",                // dot1dBase
+    "1.3.6.1.2.1.17.1.1",              // dot1dBaseBridgeAddress
+    "1.3.6.1.2.1.17.1.4.1.2",          // dot1dBasePortIfIndex
     "1.3.6.1.2.1.17.4.3.1.2",          // dot1dTpFdbPort
     "1.3.6.1.2.1.17.7.1.2.2.1.2",      // dot1qTpFdbPort
-    "1.3.6.1.2.1.17.7.1.4",            // Q-BRIDGE VLANs
+    "1.3.6.1.2.1.17.7.1.4.2.1.4",      // dot1qVlanCurrentEgressPorts
+    "1.3.6.1.2.1.17.7.1.4.2.1.5",      // dot1qVlanCurrentUntaggedPorts
+    "1.3.6.1.2.1.17.7.1.4.3.1.1",      // dot1qVlanStaticName
+    "1.3.6.1.2.1.17.7.1.4.3.1.2",      // dot1qVlanStaticEgressPorts
+    "1.3.6.1.2.1.17.7.1.4.3.1.4",      // dot1qVlanStaticUntaggedPorts
+    "1.3.6.1.2.1.17.7.1.4.3.1.5",      // dot1qVlanStaticRowStatus
     "1.3.6.1.2.1.25.2.2",              // hrMemorySize
     "1.3.6.1.2.1.25.2.3.1.5",          // hrStorageSize
     "1.3.6.1.2.1.25.3.2.1.3",          // hrDeviceDescr
@@ -89,7 +95,12 @@ pub const WALKS: &[&str] = &[
     "1.3.6.1.2.1.47.1.1.1.1.16",       // entPhysicalIsFRU
     "1.3.6.1.2.1.33.1.1",              // UPS-MIB ident
     "1.0.8802.1.1.2.1.3.7.1.3",        // lldpLocPortId
-    "1.0.8802.1.1.2.1.4.1.1",          // lldpRemTable
+    "1.0.8802.1.1.2.1.4.1.1.4",        // lldpRemChassisIdSubtype
+    "1.0.8802.1.1.2.1.4.1.1.5",        // lldpRemChassisId
+    "1.0.8802.1.1.2.1.4.1.1.7",        // lldpRemPortId
+    "1.0.8802.1.1.2.1.4.1.1.8",        // lldpRemPortDesc
+    "1.0.8802.1.1.2.1.4.1.1.9",        // lldpRemSysName
+    "1.0.8802.1.1.2.1.4.1.1.10",       // lldpRemSysDesc
     "1.0.8802.1.1.2.1.5.32962.1.2",    // LLDP-EXT-DOT1 VLANs
     "1.2.840.10006.300.43.1.2.1.1.13", // dot3adAggPortAttachedAggID
     "1.3.6.1.2.1.4.22.1",              // ipNetToMediaTable
@@ -97,7 +108,12 @@ pub const WALKS: &[&str] = &[
     "1.3.6.1.4.1.2699.1.2.1.2.1.1.2",  // ppmPrinterName
     "1.3.6.1.4.1.9.3.6.6",             // Cisco processorRam
     "1.3.6.1.4.1.9.5.1.4.1.1.11",      // Cisco portIfIndex
-    "1.3.6.1.4.1.9.9.23.1.2.1.1",      // CDP cache
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.4",    // cdpCacheAddress
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.5",    // cdpCacheVersion
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.6",    // cdpCacheDeviceId
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.7",    // cdpCacheDevicePort
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.8",    // cdpCachePlatform
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.17",   // cdpCacheSysName
     "1.3.6.1.4.1.9.9.25.1.1.1.2",      // Cisco image strings
     "1.3.6.1.4.1.9.9.46.1.3.1.1.4",    // VTP VLAN names
     "1.3.6.1.4.1.9.9.46.1.6.1.1.14",   // vlanTrunkPortDynamicStatus
