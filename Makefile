@@ -244,6 +244,12 @@ integration-snmp:
 
 integration-snmp-stop:
 	$(TESTSRV_SNMP) bash t/ocs-server/stop.sh
+
+# Every snmpsim recording beside the reference: agreement and time per device (hours).
+.PHONY: bench-snmpsim
+bench: bench-snmpsim
+bench-snmpsim:
+	SNMPSIM_DIR=$(SNMPSIM_DIR) sh t/bench/snmpsim.sh
 # ---- end snmp ------------------------------------------------------------------------
 # ---- hardening: fuzzing, kill -9 ---------------------------------------------------
 

@@ -8,6 +8,11 @@
 //! clear message), AGENT END. The whole job must end in bounded time, the good device be
 //! inventoried, and the agent not panic.
 //!
+//! A second job puts a hostile device (it answers every walk forever, 200 rows per
+//! answer) beside three good snmpd agents: the task must end within two minutes under a
+//! 256 MiB cap, with the good devices' inventories sent (one budget per device, across
+//! every round of its inventory).
+//!
 //! Also the by-hand side of bad input: a walk file of garbage lines.
 
 use crate::support;
@@ -21,6 +26,8 @@ use std::time::{Duration, Instant};
 
 use ocsinventory_agent::net::ocs::decode_body;
 use ocsinventory_agent::net::xmltree::Node;
+use ocsinventory_agent::snmp::message::{self, Incoming};
+use ocsinventory_agent::snmp::{Oid, Value};
 use support::snmpd::{Agent, Snmpd};
 
 fn tmpdir(name: &str) -> PathBuf {
@@ -277,6 +284,146 @@ fn snmpquery_job_with_bad_devices() {
         println!("device {}: {m}", e.child_text("ID").unwrap_or("?"));
         assert!(!m.is_empty() && !m.contains('\n'), "one clear line: {m:?}");
     }
+    let _ = std::fs::remove_dir_all(&var);
+}
+
+/// A hostile device on `addr`: GETs are answered, and every GETNEXT or GETBULK gets
+/// 200 new rows below the OID asked, so that no walk ever ends. Counts the requests.
+fn endless_device(addr: &str) -> Arc<std::sync::atomic::AtomicUsize> {
+    let s = UdpSocket::bind(addr).unwrap();
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let c = count.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        let mut row = 0u32;
+        while let Ok((n, from)) = s.recv_from(&mut buf) {
+            let Ok(Incoming::Community { community, pdu, .. }) = message::decode(&buf[..n]) else {
+                continue;
+            };
+            c.fetch_add(1, Ordering::Relaxed);
+            let mut r = pdu.clone();
+            r.kind = message::RESPONSE;
+            r.error_status = 0;
+            r.error_index = 0;
+            if pdu.kind == message::GET {
+                r.varbinds = pdu
+                    .varbinds
+                    .iter()
+                    .map(|(o, _)| (o.clone(), Value::OctetString(b"hostile".to_vec())))
+                    .collect();
+            } else if let Some((asked, _)) = pdu.varbinds.first() {
+                // Below the OID asked, ever greater, and never longer than 14 arcs: a
+                // table without end (not OIDs that grow until no decoder takes them).
+                let base = Oid(asked.arcs()[..asked.arcs().len().min(13)].to_vec());
+                r.varbinds = (0..200)
+                    .map(|_| {
+                        row += 1;
+                        (base.child(&[row]), Value::Integer(i64::from(row)))
+                    })
+                    .collect();
+            }
+            let _ = s.send_to(&message::encode_community(1, community, &r), from);
+        }
+    });
+    count
+}
+
+#[test]
+fn hostile_device_does_not_sink_the_job() {
+    let communities = ["hostile-job-a", "hostile-job-b", "hostile-job-c"];
+    let good: Vec<Snmpd> = ["127.0.2.6", "127.0.2.7", "127.0.2.8"]
+        .iter()
+        .zip(communities)
+        .map(|(addr, community)| {
+            Snmpd::start(&Agent {
+                addr,
+                community,
+                name: community,
+                v3user: None,
+                descr: None,
+                extra: "",
+            })
+        })
+        .collect();
+    let requests = endless_device("127.0.2.9:16105");
+    let var = tmpdir("hostile");
+    let mut job = String::from(
+        "<OPTION><NAME>SNMPQUERY</NAME><PARAM PID=\"78\" TIMEOUT=\"2\" THREADS_QUERY=\"4\"/>\
+         <DEVICE ID=\"40\" IP=\"127.0.2.9\" PORT=\"16105\" TYPE=\"NETWORKING\" AUTHSNMP_ID=\"1\"/>",
+    );
+    for (i, g) in good.iter().enumerate() {
+        job.push_str(&format!(
+            "<DEVICE ID=\"{}\" IP=\"{}\" TYPE=\"NETWORKING\" AUTHSNMP_ID=\"{}\"/>\
+             <AUTHENTICATION ID=\"{}\" VERSION=\"2c\" COMMUNITY=\"{}\"/>",
+            41 + i,
+            g.addr,
+            2 + i,
+            2 + i,
+            communities[i]
+        ));
+    }
+    job.push_str("<AUTHENTICATION ID=\"1\" VERSION=\"2c\" COMMUNITY=\"any\"/></OPTION>");
+    let rec = Recorder::start(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REPLY><RESPONSE>STOP</RESPONSE>{job}</REPLY>\n"
+    ));
+    let t0 = Instant::now();
+    let out = support::agent::run(
+        &var,
+        &[
+            "--server",
+            &rec.url(),
+            "--tasks",
+            "SNMP",
+            "--force",
+            "--task-timeout",
+            "120",
+            "--task-memory-limit",
+            "256",
+        ],
+    );
+    let took = t0.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stderr}");
+    println!(
+        "hostile job: {took:?}, {} requests to the hostile device",
+        requests.load(Ordering::Relaxed)
+    );
+    assert!(!stderr.contains("panicked"), "the agent panicked");
+    assert!(
+        !stderr.contains("memory cap") && !stderr.contains("killed after"),
+        "the task was stopped by its limits: {stderr}"
+    );
+    assert!(took < Duration::from_secs(120), "the job took {took:?}");
+    let bodies = rec.bodies.lock().unwrap().clone();
+    let devices: Vec<Node> = bodies
+        .iter()
+        .filter_map(|b| Node::parse(b).ok())
+        .filter_map(|m| m.child("CONTENT")?.child("DEVICE").cloned())
+        .collect();
+    assert_eq!(devices.len(), 4, "one message per device: {stderr}");
+    let names: Vec<&str> = devices
+        .iter()
+        .filter_map(|d| d.child("INFO")?.child_text("NAME"))
+        .collect();
+    for c in communities {
+        assert!(names.contains(&c), "{c} missing from {names:?}");
+    }
+    let hostile = devices
+        .iter()
+        .find(|d| {
+            d.child("INFO").and_then(|i| i.child_text("ID")) == Some("40")
+                || d.child("ERROR").and_then(|e| e.child_text("ID")) == Some("40")
+        })
+        .expect("a message for the hostile device");
+    if let Some(e) = hostile.child("ERROR") {
+        let m = e.child_text("MESSAGE").unwrap_or("");
+        assert!(!m.is_empty() && !m.contains('\n'), "one clear line: {m:?}");
+    }
+    assert!(
+        stderr.contains("cut off"),
+        "the hostile device's cut is said: {stderr}"
+    );
+    drop(good);
     let _ = std::fs::remove_dir_all(&var);
 }
 

@@ -14,7 +14,9 @@
 //!   says so and those fields are counted apart.
 //!
 //! Runs with `SNMP_LIVE=1` (`make integration` sets it: the reference takes a minute on
-//! the recorded switches); otherwise each test says "skipped" and passes.
+//! the recorded switches); otherwise each test says "skipped" and passes. With
+//! `SNMP_BENCH=1` (`t/bench/snmpsim.sh`, `make bench`) the recordings' comparison times
+//! each agent alone, device by device, and prints the table of agreement and time.
 //!
 //! Every peer is started by the test and stopped by PID (snmpd: our child; snmpsim:
 //! through serve.sh's pid file). The reference agent and snmpd are installed by CI
@@ -30,8 +32,13 @@ use ocsinventory_agent::net::xmltree::Node;
 use support::snmpd::{Agent, Snmpd};
 
 const FUSION: &str = "/usr/bin/fusioninventory-netinventory";
-const SNMPSIM_ADDR: &str = "127.0.2.2";
-const SNMPSIM_PORT: &str = "1161";
+/// Where snmpsim serves the recordings: 127.0.2.2:1161, or `SNMPSIM_ENDPOINT` (the
+/// bench runs on its own endpoint and state, beside the tests).
+fn snmpsim_endpoint() -> (String, String) {
+    let ep = std::env::var("SNMPSIM_ENDPOINT").unwrap_or_else(|_| "127.0.2.2:1161".into());
+    let (a, p) = ep.rsplit_once(':').expect("SNMPSIM_ENDPOINT is ADDR:PORT");
+    (a.to_string(), p.to_string())
+}
 
 /// The ten devices the issue names, by snmpsim recording.
 const DEVICES: &[&str] = &[
@@ -318,7 +325,10 @@ impl Snmpsim {
         let out = Command::new("bash")
             .arg(&script)
             .arg("start")
-            .arg(format!("{SNMPSIM_ADDR}:{SNMPSIM_PORT}"))
+            .arg({
+                let (a, p) = snmpsim_endpoint();
+                format!("{a}:{p}")
+            })
             .args(names)
             .env("SNMPSIM_DIR", &dir)
             .output()
@@ -543,22 +553,42 @@ fn recorded_devices_agree_with_the_reference() {
     let var = tmpdir("snmpsim");
     let mut worst = 100.0f64;
     let mut failures = Vec::new();
-    // The reference takes seconds per device: ask it about ten at once.
+    // For `make bench` (SNMP_BENCH=1): each agent alone, one device at a time, timed.
+    let bench = std::env::var("SNMP_BENCH").is_ok_and(|v| v == "1");
+    let (sim_addr, sim_port) = snmpsim_endpoint();
+    let cred_of = |d: &str| {
+        let community = d.rsplit('/').next().unwrap_or(d).to_string();
+        format!("version:2c,community:{community}")
+    };
+    let mut fusion_ms: Vec<u128> = Vec::new();
+    // The reference takes seconds per device: ask it about ten at once (one at a time
+    // when timed).
     let mut answers = Vec::new();
-    for chunk in names.chunks(10) {
+    if bench {
+        for d in &names {
+            let t = std::time::Instant::now();
+            let cred = cred_of(d);
+            answers.push(std::panic::catch_unwind(|| fusion(&sim_addr, &sim_port, &cred)).ok());
+            fusion_ms.push(t.elapsed().as_millis());
+        }
+    }
+    for chunk in names.chunks(10).filter(|_| !bench) {
         let threads: Vec<_> = chunk
             .iter()
             .map(|d| {
                 let community = d.rsplit('/').next().unwrap_or(d).to_string();
+                let (a, p) = (sim_addr.clone(), sim_port.clone());
                 std::thread::spawn(move || {
                     let cred = format!("version:2c,community:{community}");
-                    std::panic::catch_unwind(|| fusion(SNMPSIM_ADDR, SNMPSIM_PORT, &cred)).ok()
+                    std::panic::catch_unwind(|| fusion(&a, &p, &cred)).ok()
                 })
             })
             .collect();
         answers.extend(threads.into_iter().map(|t| t.join().ok().flatten()));
     }
-    for (d, answer) in names.iter().zip(answers) {
+    let mut rows: Vec<String> = Vec::new();
+    let (mut all_equal, mut all_total, mut ours_total, mut fusion_total) = (0, 0, 0u128, 0u128);
+    for (k, (d, answer)) in names.iter().zip(answers).enumerate() {
         let name = d.rsplit('/').next().unwrap_or(d);
         let Some(reference) =
             answer.filter(|a| a.child("CONTENT").and_then(|c| c.child("DEVICE")).is_some())
@@ -566,14 +596,17 @@ fn recorded_devices_agree_with_the_reference() {
             // Only with SNMPSIM_DEVICES: the named ten always answer.
             assert!(!DEVICES.contains(d), "{name}: no answer from the reference");
             println!("{name}: the reference read nothing, not compared");
+            rows.push(format!("{d:<52} {:>14}", "no reference"));
             continue;
         };
         let reference = issue_fields(device(&reference));
+        let t = std::time::Instant::now();
         let mine = issue_fields(device(&ours(
             &var,
-            &format!("{SNMPSIM_ADDR}:{SNMPSIM_PORT}"),
-            &format!("version:2c,community:{name}"),
+            &format!("{sim_addr}:{sim_port}"),
+            &cred_of(d),
         )));
+        let ours_ms = t.elapsed().as_millis();
         let (mut equal, mut total, mut right) = (0usize, 0usize, 0usize);
         for (k, v) in &reference {
             if mine.get(k) == Some(v) {
@@ -612,8 +645,119 @@ fn recorded_devices_agree_with_the_reference() {
         if pct < 95.0 {
             failures.push(format!("{name}: {pct:.1} %"));
         }
+        all_equal += equal;
+        all_total += total;
+        ours_total += ours_ms;
+        let theirs = fusion_ms.get(k).copied().unwrap_or(0);
+        fusion_total += theirs;
+        rows.push(format!(
+            "{d:<52} {equal:>6}/{total:<6} {pct:>6.1} % {ours_ms:>9} {theirs:>9}"
+        ));
     }
     println!("worst device: {worst:.1} %");
+    if bench {
+        println!(
+            "\n{:<52} {:>13} {:>8} {:>9} {:>9}",
+            "recording", "fields agree", "", "ours ms", "fusion ms"
+        );
+        for r in &rows {
+            println!("{r}");
+        }
+        let pct = 100.0 * all_equal as f64 / all_total.max(1) as f64;
+        println!(
+            "{:<52} {all_equal:>6}/{all_total:<6} {pct:>6.1} % {ours_total:>9} {fusion_total:>9}",
+            format!("total ({} recordings)", names.len())
+        );
+        println!(
+            "time ours / fusion: {:.3} (target for the ten of the issue: <= 0.1)",
+            ours_total as f64 / fusion_total.max(1) as f64
+        );
+        println!("below 95 %: {failures:?}");
+    }
     let _ = std::fs::remove_dir_all(&var);
-    assert!(failures.is_empty(), "below 95 %: {failures:?}");
+    // The bench reports every recording; the test holds the named ones to 95 %.
+    assert!(bench || failures.is_empty(), "below 95 %: {failures:?}");
+}
+
+/// One snmpsim recording read as a walk (decompressed first when it is bzip2).
+fn recording_table(name: &str, tmp: &Path) -> ocsinventory_agent::snmp::OidTable {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("t/snmpsim/serve.sh");
+    let out = Command::new("bash")
+        .arg(script)
+        .args(["file", name])
+        .env("SNMPSIM_DIR", snmpsim_dir())
+        .output()
+        .expect("serve.sh file");
+    let file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert!(out.status.success() && file.is_file(), "{name}: {out:?}");
+    let plain = if file.extension().is_some_and(|e| e == "bz2") {
+        let text = Command::new("bzcat")
+            .arg(&file)
+            .output()
+            .expect("bzcat (apt-get install bzip2)");
+        let p = tmp.join("recording.snmprec");
+        std::fs::write(&p, text.stdout).unwrap();
+        p
+    } else {
+        file
+    };
+    ocsinventory_agent::snmp::walkfile::read(&plain)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .table
+}
+
+#[test]
+fn live_reads_are_enough_for_every_recording() {
+    // A live inventory asks only the columns and scalars the derivation uses
+    // (device::gets, device::walks): each recording cut down to them must give the same
+    // inventory as the whole recording.
+    use ocsinventory_agent::snmp::identify::SysObjectDb;
+    use ocsinventory_agent::task::snmp::device::{self, Params};
+    if !enabled() {
+        return;
+    }
+    let tmp = tmpdir("recordings");
+    let db = SysObjectDb::system();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("t/snmpsim/serve.sh");
+    let out = Command::new("bash")
+        .arg(script)
+        .arg("list")
+        .env("SNMPSIM_DIR", snmpsim_dir())
+        .output()
+        .expect("serve.sh list");
+    let names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(names.len() > 100, "serve.sh list: {out:?}");
+    let mut failures = Vec::new();
+    let (mut whole_rows, mut live_rows) = (0, 0);
+    for name in &names {
+        let table = recording_table(name, &tmp);
+        let view = device::live_view(&table);
+        whole_rows += table.len();
+        live_rows += view.len();
+        let params = Params {
+            id: "0".into(),
+            ..Params::default()
+        };
+        let whole = device::inventory(&table, &db, &params).to_node().to_xml();
+        let live = device::inventory(&view, &db, &params).to_node().to_xml();
+        if whole != live {
+            let (a, b): (Vec<&str>, Vec<&str>) = (whole.lines().collect(), live.lines().collect());
+            let first = (0..a.len().max(b.len()))
+                .find(|i| a.get(*i) != b.get(*i))
+                .map(|i| format!("line {}: whole {:?}, live {:?}", i + 1, a.get(i), b.get(i)));
+            println!("{name}: differs, {first:?}");
+            failures.push(name.clone());
+        }
+    }
+    println!(
+        "{} recordings: {whole_rows} values in all, {live_rows} of them read live; {} differ",
+        names.len(),
+        failures.len()
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(failures.is_empty(), "{failures:?}");
 }

@@ -548,3 +548,57 @@ fn walks_conformance() {
         all.unexpected
     );
 }
+
+/// The lines where two texts differ (the first few), for a failure message.
+fn first_differences(a: &str, b: &str) -> Vec<String> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let mut out = Vec::new();
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (a.get(i).copied(), b.get(i).copied());
+        if x != y {
+            out.push(format!("line {}: whole {x:?}, live {y:?}", i + 1));
+            if out.len() == 5 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn live_reads_are_enough() {
+    // A live inventory reads only some columns and scalars (device::gets, walks): every
+    // case's walk cut down to them must give the same inventory as the whole walk, or a
+    // column the derivation uses is not asked of live devices.
+    let Some(root) = corpus() else {
+        println!("skipped: no SNMP walk corpus (../shared/snmp-walks or $SNMP_WALKS_DIR)");
+        return;
+    };
+    let db = db_for(&root, Some("support"));
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for kind in fs::read_dir(root.join("cases")).unwrap().flatten() {
+        for case in fs::read_dir(kind.path()).unwrap().flatten() {
+            let walk = walkfile::read(&case.path().join("input.walk")).unwrap();
+            let params = Params {
+                id: "0".into(),
+                peer: Some(Ipv4Addr::LOCALHOST),
+                ..Params::default()
+            };
+            let whole = device::inventory(&walk.table, &db, &params)
+                .to_node()
+                .to_xml();
+            let live = device::inventory(&device::live_view(&walk.table), &db, &params)
+                .to_node()
+                .to_xml();
+            let name = case.file_name().to_string_lossy().into_owned();
+            n += 1;
+            if whole != live {
+                failures.push(format!("{name}: {:?}", first_differences(&whole, &live)));
+            }
+        }
+    }
+    println!("{n} walks: {} differ", failures.len());
+    assert!(n > 0);
+    assert!(failures.is_empty(), "{failures:#?}");
+}

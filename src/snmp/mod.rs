@@ -13,6 +13,8 @@
 //!   or the server's syntax;
 //! - [`ber`], [`message`], [`usm`]: the wire (BER, PDUs, v1/v2c/v3 messages, USM
 //!   authentication and privacy);
+//! - [`peer`]: one device across all the requests made to it: its round trips (each
+//!   request's timeout) and its budget;
 //! - [`client`]: the engine, which keeps many devices in flight in one thread on
 //!   non-blocking sockets and hands each device's table back as it finishes.
 
@@ -24,13 +26,15 @@ pub mod identify;
 pub mod message;
 pub mod mibnames;
 pub mod oid;
+pub mod peer;
 pub mod table;
 pub mod usm;
 pub mod value;
 pub mod walkfile;
 
-pub use client::{collect, Engine, Options, Request};
+pub use client::{collect, collect_on, Engine, Options, Reply, Request};
 pub use credential::{AuthProtocol, Credential, PrivProtocol, Version};
 pub use oid::Oid;
+pub use peer::{Peer, SharedPeer};
 pub use table::OidTable;
 pub use value::Value;

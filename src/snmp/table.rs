@@ -58,6 +58,11 @@ impl OidTable {
             .filter(|(s, _)| !s.is_empty())
     }
 
+    /// The value at exactly `oid`, exceptions included.
+    pub fn get_any(&self, oid: &Oid) -> Option<&Value> {
+        self.values.get(oid)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&Oid, &Value)> {
         self.values.iter()
     }

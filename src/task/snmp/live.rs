@@ -4,15 +4,17 @@
 //! 1. When a device has several credentials to try, a probe round (sysObjectID with
 //!    each) picks the first that answers.
 //! 2. The main round walks [`device::walks`] and GETs [`device::gets`] on every device;
-//!    a device that fails there is read again one subtree per request, so one broken
-//!    table costs that table only.
+//!    a table that loops or goes silent is left out and the rest read.
 //! 3. For switches that keep one forwarding table per VLAN (no Q-BRIDGE table), a round
 //!    reads the bridge tables in each VLAN's context (`community@vlan`, SNMPv3 context
-//!    `vlan-N`).
+//!    `vlan-N`): one context first, the others only if the device answered it.
 //! 4. The pure derivation ([`device::inventory`]) builds each device's inventory.
 //!
-//! The engine bounds everything a device can cost (per-request timeout and retries, a
-//! deadline per device, a row limit), so a looping or endless agent ends as one error.
+//! Every round of a device shares its [`Peer`]: one budget (values, bytes, time) for the
+//! whole inventory, and the round trips measured in one round set the timeouts of the
+//! next, so a looping or endless agent ends as one cut, never retried, and an
+//! unanswered context costs a few of that device's round trips, not the configured
+//! timeout.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -20,7 +22,7 @@ use std::net::SocketAddr;
 use crate::snmp::identify::SysObjectDb;
 use crate::snmp::oid::oid;
 use crate::snmp::table::OidTable;
-use crate::snmp::{collect, Credential, Options, Request, Version};
+use crate::snmp::{collect_on, Credential, Options, Peer, Request, SharedPeer, Value, Version};
 
 use super::device::{self, fdb, Params};
 use super::model::Device;
@@ -68,6 +70,8 @@ pub fn inventory_all(
     db: Option<&SysObjectDb>,
     mut on_done: impl FnMut(usize, Result<Device, String>),
 ) {
+    // Each device's round trips and budget, across every round.
+    let peers: Vec<SharedPeer> = targets.iter().map(|_| Peer::shared()).collect();
     // 1. Credentials.
     let mut chosen: Vec<Option<Credential>> = vec![None; targets.len()];
     let mut failed: Vec<Option<String>> = vec![None; targets.len()];
@@ -80,20 +84,20 @@ pub fn inventory_all(
         }
     }
     if !probes.is_empty() {
-        let reqs: Vec<Request> = probes
-            .iter()
-            .map(|(i, c)| Request {
+        let reqs = probes.iter().map(|(i, c)| {
+            let req = Request {
                 addr: targets[*i].addr,
                 credential: targets[*i].credentials[*c].clone(),
                 context: None,
                 gets: vec![oid("1.3.6.1.2.1.1.2.0")],
                 walks: Vec::new(),
-            })
-            .collect();
+            };
+            (req, peers[*i].clone())
+        });
         let mut answered: BTreeMap<usize, usize> = BTreeMap::new();
-        collect(reqs, opts, |k, r| {
+        collect_on(reqs, opts, |k, r| {
             let (i, c) = probes[k];
-            if r.is_ok_and(|t| !t.is_empty()) {
+            if r.error.is_none() && !r.table.is_empty() {
                 let best = answered.entry(i).or_insert(c);
                 *best = (*best).min(c);
             }
@@ -117,83 +121,48 @@ pub fn inventory_all(
             on_done(i, Err(format!("{}: {e}", targets[i].addr)));
         }
     }
-    // 2. The main round.
+    // 2. The main round. A device that loops in a table or goes silent in one keeps
+    // the rest (the engine leaves that part out and goes on, within the device's one
+    // budget); a device cut off (its budget spent) keeps what it answered until then,
+    // and is asked nothing more.
     let gets = device::gets();
     let walks = device::walks();
     let main: Vec<usize> = (0..targets.len())
         .filter(|i| chosen[*i].is_some())
         .collect();
-    let reqs: Vec<Request> = main
-        .iter()
-        .filter_map(|i| {
-            Some(Request {
-                addr: targets[*i].addr,
-                credential: chosen[*i].clone()?,
-                context: None,
-                gets: gets.clone(),
-                walks: walks.clone(),
-            })
-        })
-        .collect();
-    let mut tables: BTreeMap<usize, OidTable> = BTreeMap::new();
-    let mut retry: Vec<(usize, String)> = Vec::new();
-    collect(reqs, opts, |k, r| {
-        let i = main[k];
-        match r {
-            Ok(t) if t.is_empty() => on_done(i, Err(format!("{}: no answer", targets[i].addr))),
-            Ok(t) => {
-                tables.insert(i, t);
-            }
-            Err(e) => retry.push((i, e)),
-        }
+    let reqs = main.iter().filter_map(|i| {
+        let req = Request {
+            addr: targets[*i].addr,
+            credential: chosen[*i].clone()?,
+            context: None,
+            gets: gets.clone(),
+            walks: walks.clone(),
+        };
+        Some((req, peers[*i].clone()))
     });
-    // 2b. A device that failed one walk (stopped answering in the middle of a table, a
-    // walk that does not move forward…) is read again one subtree per request, and keeps
-    // what answered.
-    if !retry.is_empty() {
-        let mut parts: Vec<(usize, Option<&crate::snmp::Oid>)> = Vec::new();
-        for (i, _) in &retry {
-            parts.push((*i, None));
-            parts.extend(walks.iter().map(|w| (*i, Some(w))));
+    let mut tables: BTreeMap<usize, OidTable> = BTreeMap::new();
+    // Devices that answered everything asked: the VLAN contexts are worth asking.
+    let mut whole: Vec<bool> = vec![false; targets.len()];
+    collect_on(reqs, opts, |k, r| {
+        let i = main[k];
+        for p in &r.problems {
+            log::warn!("{p} (the rest of the device is inventoried)");
         }
-        let reqs: Vec<Request> = parts
-            .iter()
-            .filter_map(|(i, w)| {
-                Some(Request {
-                    addr: targets[*i].addr,
-                    credential: chosen[*i].clone()?,
-                    context: None,
-                    gets: if w.is_none() {
-                        gets.clone()
-                    } else {
-                        Vec::new()
-                    },
-                    walks: w.iter().map(|o| (*o).clone()).collect(),
-                })
-            })
-            .collect();
-        let mut partial: BTreeMap<usize, (OidTable, Vec<String>)> = BTreeMap::new();
-        collect(reqs, opts, |k, r| {
-            let (i, _) = parts[k];
-            let entry = partial.entry(i).or_default();
-            match r {
-                Ok(t) => entry.0.merge(t),
-                Err(e) => entry.1.push(e),
-            }
-        });
-        for (i, first) in retry {
-            match partial.remove(&i) {
-                Some((t, errors)) if !t.is_empty() => {
-                    for e in errors {
-                        log::warn!("{e} (the rest of the device is inventoried)");
-                    }
-                    tables.insert(i, t);
-                }
-                // The engine's errors name the device already.
-                _ => on_done(i, Err(first)),
-            }
+        // Cut short before saying what it is: an inventory of that would only erase
+        // what the server knows of the device.
+        if r.table.is_empty() || (r.error.is_some() && !identified(&r.table)) {
+            let e = r
+                .error
+                .unwrap_or_else(|| format!("{}: no answer", targets[i].addr));
+            on_done(i, Err(e));
+            return;
         }
-    }
+        match r.error {
+            Some(e) => log::warn!("{e}; what it answered before is inventoried"),
+            None => whole[i] = true,
+        }
+        tables.insert(i, r.table);
+    });
     let loaded;
     let db = match db {
         Some(d) => d,
@@ -211,12 +180,13 @@ pub fn inventory_all(
         }
     };
     // 3. Per-VLAN bridge tables where the device needs them.
-    let mut contexts: Vec<(usize, u64)> = Vec::new();
+    let mut contexts: BTreeMap<usize, Vec<u64>> = BTreeMap::new();
     for (i, table) in &tables {
-        if table
-            .below(&oid("1.3.6.1.2.1.17.7.1.2.2.1.2"))
-            .next()
-            .is_some()
+        if !whole[*i]
+            || table
+                .below(&oid("1.3.6.1.2.1.17.7.1.2.2.1.2"))
+                .next()
+                .is_some()
         {
             continue;
         }
@@ -225,49 +195,120 @@ pub fn inventory_all(
             continue;
         }
         let vlans = fdb::context_vlans(&first);
-        contexts.extend(vlans.into_iter().take(MAX_VLAN_CONTEXTS).map(|v| (*i, v)));
+        if !vlans.is_empty() {
+            contexts.insert(*i, vlans.into_iter().take(MAX_VLAN_CONTEXTS).collect());
+        }
     }
-    let mut vlan_tables: BTreeMap<usize, BTreeMap<u64, OidTable>> = BTreeMap::new();
-    if !contexts.is_empty() {
-        let reqs: Vec<Request> = contexts
-            .iter()
-            .filter_map(|(i, v)| {
-                let cred = chosen[*i].clone()?;
-                let context = if cred.version == Version::V3 {
-                    format!("vlan-{v}")
-                } else {
-                    v.to_string()
-                };
-                Some(Request {
-                    addr: targets[*i].addr,
-                    credential: cred,
-                    context: Some(context),
-                    gets: Vec::new(),
-                    walks: vec![oid("1.3.6.1.2.1.17.4.3.1.2"), oid("1.3.6.1.2.1.17.1.4.1.2")],
-                })
-            })
-            .collect();
-        collect(reqs, opts, |k, r| {
-            let (i, v) = contexts[k];
-            match r {
-                Ok(t) => {
-                    vlan_tables.entry(i).or_default().insert(v, t);
-                }
-                Err(e) => log::debug!("{}: VLAN {v} context: {e}", targets[i].addr),
-            }
-        });
-    }
+    let vlan_tables = read_contexts(targets, &chosen, &peers, &contexts, opts);
     // 4. The inventories.
+    let mut vlan_tables = vlan_tables;
     for (i, table) in tables {
+        {
+            let p = peers[i].borrow();
+            log::debug!(
+                "{}: {} values, {} KiB of answers, round trip {} ms",
+                targets[i].addr,
+                p.rows(),
+                p.bytes() >> 10,
+                p.srtt().map_or(0, |d| d.as_millis())
+            );
+        }
         let mut params = targets[i].params.clone();
         params.vlan_tables = vlan_tables.remove(&i).unwrap_or_default();
         on_done(i, Ok(device::inventory(&table, db, &params)));
     }
 }
 
+/// Whether a table says what the device is (sysDescr or sysObjectID, with a value).
+fn identified(table: &OidTable) -> bool {
+    ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0"]
+        .iter()
+        .any(|o| table.get(&oid(o)).is_some_and(|v| *v != Value::Null))
+}
+
+/// The bridge tables of each device's VLANs, read in each VLAN's context: one context
+/// first, then the others only from devices that answered it (many do not serve
+/// contexts at all, and each unanswered one would cost its timeouts).
+fn read_contexts(
+    targets: &[Target],
+    chosen: &[Option<Credential>],
+    peers: &[SharedPeer],
+    contexts: &BTreeMap<usize, Vec<u64>>,
+    opts: &Options,
+) -> BTreeMap<usize, BTreeMap<u64, OidTable>> {
+    let mut out: BTreeMap<usize, BTreeMap<u64, OidTable>> = BTreeMap::new();
+    let request = |i: usize, v: u64| {
+        let cred = chosen[i].clone()?;
+        let context = if cred.version == Version::V3 {
+            format!("vlan-{v}")
+        } else {
+            v.to_string()
+        };
+        let req = Request {
+            addr: targets[i].addr,
+            credential: cred,
+            context: Some(context),
+            gets: Vec::new(),
+            walks: vec![oid("1.3.6.1.2.1.17.4.3.1.2"), oid("1.3.6.1.2.1.17.1.4.1.2")],
+        };
+        Some((req, peers[i].clone()))
+    };
+    let mut take = |round: &[(usize, u64)], served: &mut Vec<usize>| {
+        collect_on(
+            round.iter().filter_map(|(i, v)| request(*i, *v)),
+            opts,
+            |k, r| {
+                let (i, v) = round[k];
+                match r.error {
+                    None => {
+                        served.push(i);
+                        out.entry(i).or_default().insert(v, r.table);
+                    }
+                    Some(e) => log::debug!("VLAN {v} context: {e}"),
+                }
+            },
+        );
+    };
+    let first: Vec<(usize, u64)> = contexts
+        .iter()
+        .filter_map(|(i, vlans)| Some((*i, *vlans.first()?)))
+        .collect();
+    let mut served = Vec::new();
+    take(&first, &mut served);
+    for (i, _) in &first {
+        if !served.contains(i) {
+            log::debug!(
+                "{}: the first VLAN context is not served, no other asked",
+                targets[*i].addr
+            );
+        }
+    }
+    let rest: Vec<(usize, u64)> = contexts
+        .iter()
+        .filter(|(i, _)| served.contains(i))
+        .flat_map(|(i, vlans)| vlans.iter().skip(1).map(|v| (*i, *v)))
+        .collect();
+    if !rest.is_empty() {
+        take(&rest, &mut Vec::new());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_cut_short_says_what_the_device_is_or_not() {
+        let mut t = OidTable::new();
+        t.insert(oid("1.3.6.1.2.1.1.1.0"), Value::Null);
+        assert!(!identified(&t), "an echo of the request");
+        t.insert(
+            oid("1.3.6.1.2.1.1.2.0"),
+            Value::Oid(oid("1.3.6.1.4.1.9.1.1")),
+        );
+        assert!(identified(&t));
+    }
 
     #[test]
     fn addresses() {

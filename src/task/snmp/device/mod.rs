@@ -42,49 +42,102 @@ pub struct Params {
 /// The subtrees a live inventory walks (the vendor rules add theirs): everything the
 /// derivation below reads.
 pub const WALKS: &[&str] = &[
-    "1.3.6.1.2.1.1",                     // system
-    "1.3.6.1.2.1.2.2.1",                 // ifTable
-    "1.3.6.1.2.1.31.1.1.1",              // ifXTable
-    "1.3.6.1.2.1.4.20.1",                // ipAddrTable
-    "1.3.6.1.2.1.10.7.2.1.19",           // dot3StatsDuplexStatus
-    "1.3.6.1.2.1.17.1",                  // dot1dBase
-    "1.3.6.1.2.1.17.4.3.1.2",            // dot1dTpFdbPort
-    "1.3.6.1.2.1.17.7.1.2.2.1.2",        // dot1qTpFdbPort
-    "1.3.6.1.2.1.17.7.1.4",              // Q-BRIDGE VLANs
-    "1.3.6.1.2.1.25.2.2",                // hrMemorySize
-    "1.3.6.1.2.1.25.2.3.1.5",            // hrStorageSize
-    "1.3.6.1.2.1.25.3.2.1.3",            // hrDeviceDescr
-    "1.3.6.1.2.1.43.5.1.1.17",           // prtGeneralSerialNumber
-    "1.3.6.1.2.1.43.8.2.1.14",           // prtInputVendorName
-    "1.3.6.1.2.1.43.10.2.1.4",           // prtMarkerLifeCount
-    "1.3.6.1.2.1.43.11.1.1",             // prtMarkerSupplies
-    "1.3.6.1.2.1.43.12.1.1.4",           // prtMarkerColorantValue
-    "1.3.6.1.2.1.47.1.1.1.1",            // entPhysicalTable
-    "1.3.6.1.2.1.33.1.1",                // UPS-MIB ident
-    "1.0.8802.1.1.2.1.3.7.1.3",          // lldpLocPortId
-    "1.0.8802.1.1.2.1.4.1.1",            // lldpRemTable
-    "1.0.8802.1.1.2.1.5.32962.1.2",      // LLDP-EXT-DOT1 VLANs
-    "1.2.840.10006.300.43.1.2.1.1.13",   // dot3adAggPortAttachedAggID
-    "1.3.6.1.2.1.4.22.1",                // ipNetToMediaTable
-    "1.3.6.1.4.1.2021.4.5",              // UCD memTotalReal
-    "1.3.6.1.4.1.2699.1.2.1.2.1.1.2",    // ppmPrinterName
-    "1.3.6.1.4.1.9.3.6.6",               // Cisco processorRam
-    "1.3.6.1.4.1.9.5.1.4.1.1.11",        // Cisco portIfIndex
-    "1.3.6.1.4.1.9.9.23.1.2.1.1",        // CDP cache
-    "1.3.6.1.4.1.9.9.25.1.1.1.2",        // Cisco image strings
-    "1.3.6.1.4.1.9.9.46.1.3.1.1.4",      // VTP VLAN names
-    "1.3.6.1.4.1.9.9.46.1.6.1.1.14",     // vlanTrunkPortDynamicStatus
-    "1.3.6.1.4.1.9.9.68.1.2.2.1.2",      // vmVlan
-    "1.3.6.1.4.1.9.9.98.1.1.1.1.5",      // PAgP
-    "1.3.6.1.4.1.9.9.109.1.1.1.1",       // Cisco CPU
-    "1.3.6.1.4.1.1916.1.13",             // EDP
+    // Only the columns read below, not whole tables: an agent answers each value it is
+    // asked (snmpsim in about half a millisecond each), and ifTable, ifXTable and
+    // entPhysicalTable hold twice as many columns as the inventory uses.
+    "1.3.6.1.2.1.1.9.1.2",             // sysORID (the system scalars are GETs)
+    "1.3.6.1.2.1.2.2.1.1",             // ifIndex
+    "1.3.6.1.2.1.2.2.1.2",             // ifDescr
+    "1.3.6.1.2.1.2.2.1.3",             // ifType
+    "1.3.6.1.2.1.2.2.1.4",             // ifMtu
+    "1.3.6.1.2.1.2.2.1.5",             // ifSpeed
+    "1.3.6.1.2.1.2.2.1.6",             // ifPhysAddress
+    "1.3.6.1.2.1.2.2.1.7",             // ifAdminStatus
+    "1.3.6.1.2.1.2.2.1.8",             // ifOperStatus
+    "1.3.6.1.2.1.2.2.1.9",             // ifLastChange
+    "1.3.6.1.2.1.2.2.1.10",            // ifInOctets
+    "1.3.6.1.2.1.2.2.1.14",            // ifInErrors
+    "1.3.6.1.2.1.2.2.1.16",            // ifOutOctets
+    "1.3.6.1.2.1.2.2.1.20",            // ifOutErrors
+    "1.3.6.1.2.1.31.1.1.1.1",          // ifName
+    "1.3.6.1.2.1.31.1.1.1.15",         // ifHighSpeed
+    "1.3.6.1.2.1.31.1.1.1.18",         // ifAlias
+    "1.3.6.1.2.1.4.20.1",              // ipAddrTable
+    "1.3.6.1.2.1.10.7.2.1.19",         // dot3StatsDuplexStatus
+    "1.3.6.1.2.1.17.1.1",              // dot1dBaseBridgeAddress
+    "1.3.6.1.2.1.17.1.4.1.2",          // dot1dBasePortIfIndex
+    "1.3.6.1.2.1.17.4.3.1.2",          // dot1dTpFdbPort
+    "1.3.6.1.2.1.17.7.1.2.2.1.2",      // dot1qTpFdbPort
+    "1.3.6.1.2.1.17.7.1.4.2.1.4",      // dot1qVlanCurrentEgressPorts
+    "1.3.6.1.2.1.17.7.1.4.2.1.5",      // dot1qVlanCurrentUntaggedPorts
+    "1.3.6.1.2.1.17.7.1.4.3.1.1",      // dot1qVlanStaticName
+    "1.3.6.1.2.1.17.7.1.4.3.1.2",      // dot1qVlanStaticEgressPorts
+    "1.3.6.1.2.1.17.7.1.4.3.1.4",      // dot1qVlanStaticUntaggedPorts
+    "1.3.6.1.2.1.17.7.1.4.3.1.5",      // dot1qVlanStaticRowStatus
+    "1.3.6.1.2.1.25.2.2",              // hrMemorySize
+    "1.3.6.1.2.1.25.2.3.1.5",          // hrStorageSize
+    "1.3.6.1.2.1.25.3.2.1.3",          // hrDeviceDescr
+    "1.3.6.1.2.1.43.5.1.1.17",         // prtGeneralSerialNumber
+    "1.3.6.1.2.1.43.8.2.1.14",         // prtInputVendorName
+    "1.3.6.1.2.1.43.10.2.1.4",         // prtMarkerLifeCount
+    "1.3.6.1.2.1.43.11.1.1",           // prtMarkerSupplies
+    "1.3.6.1.2.1.43.12.1.1.4",         // prtMarkerColorantValue
+    "1.3.6.1.2.1.47.1.1.1.1.2",        // entPhysicalDescr
+    "1.3.6.1.2.1.47.1.1.1.1.4",        // entPhysicalContainedIn
+    "1.3.6.1.2.1.47.1.1.1.1.5",        // entPhysicalClass
+    "1.3.6.1.2.1.47.1.1.1.1.7",        // entPhysicalName
+    "1.3.6.1.2.1.47.1.1.1.1.8",        // entPhysicalHardwareRev
+    "1.3.6.1.2.1.47.1.1.1.1.9",        // entPhysicalFirmwareRev
+    "1.3.6.1.2.1.47.1.1.1.1.10",       // entPhysicalSoftwareRev
+    "1.3.6.1.2.1.47.1.1.1.1.11",       // entPhysicalSerialNum
+    "1.3.6.1.2.1.47.1.1.1.1.12",       // entPhysicalMfgName
+    "1.3.6.1.2.1.47.1.1.1.1.13",       // entPhysicalModelName
+    "1.3.6.1.2.1.47.1.1.1.1.16",       // entPhysicalIsFRU
+    "1.3.6.1.2.1.33.1.1",              // UPS-MIB ident
+    "1.0.8802.1.1.2.1.3.7.1.3",        // lldpLocPortId
+    "1.0.8802.1.1.2.1.4.1.1.4",        // lldpRemChassisIdSubtype
+    "1.0.8802.1.1.2.1.4.1.1.5",        // lldpRemChassisId
+    "1.0.8802.1.1.2.1.4.1.1.7",        // lldpRemPortId
+    "1.0.8802.1.1.2.1.4.1.1.8",        // lldpRemPortDesc
+    "1.0.8802.1.1.2.1.4.1.1.9",        // lldpRemSysName
+    "1.0.8802.1.1.2.1.4.1.1.10",       // lldpRemSysDesc
+    "1.0.8802.1.1.2.1.5.32962.1.2",    // LLDP-EXT-DOT1 VLANs
+    "1.2.840.10006.300.43.1.2.1.1.13", // dot3adAggPortAttachedAggID
+    "1.3.6.1.2.1.4.22.1",              // ipNetToMediaTable
+    "1.3.6.1.4.1.2021.4.5",            // UCD memTotalReal
+    "1.3.6.1.4.1.2699.1.2.1.2.1.1.2",  // ppmPrinterName
+    "1.3.6.1.4.1.9.3.6.6",             // Cisco processorRam
+    "1.3.6.1.4.1.9.5.1.4.1.1.11",      // Cisco portIfIndex
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.4",    // cdpCacheAddress
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.5",    // cdpCacheVersion
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.6",    // cdpCacheDeviceId
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.7",    // cdpCacheDevicePort
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.8",    // cdpCachePlatform
+    "1.3.6.1.4.1.9.9.23.1.2.1.1.17",   // cdpCacheSysName
+    "1.3.6.1.4.1.9.9.25.1.1.1.2",      // Cisco image strings
+    "1.3.6.1.4.1.9.9.46.1.3.1.1.4",    // VTP VLAN names
+    "1.3.6.1.4.1.9.9.46.1.6.1.1.14",   // vlanTrunkPortDynamicStatus
+    "1.3.6.1.4.1.9.9.68.1.2.2.1.2",    // vmVlan
+    "1.3.6.1.4.1.9.9.98.1.1.1.1.5",    // PAgP
+    "1.3.6.1.4.1.9.9.109.1.1.1.1",     // Cisco CPU
+    "1.3.6.1.4.1.1916.1.13",           // EDP
     "1.3.6.1.4.1.2636.3.40.1.5.1.7.1.5", // Juniper access mode
+];
+
+/// The system scalars read by GET (sysDescr and sysObjectID are in [`identify::OIDS`]).
+const SYSTEM: &[&str] = &[
+    "1.3.6.1.2.1.1.3.0", // sysUpTime
+    "1.3.6.1.2.1.1.4.0", // sysContact
+    "1.3.6.1.2.1.1.5.0", // sysName
+    "1.3.6.1.2.1.1.6.0", // sysLocation
+    "1.3.6.1.2.1.1.7.0", // sysServices
 ];
 
 /// Scalars read with GET on a live device (beside [`WALKS`]): the vendor serial,
 /// firmware and page counter objects.
 pub fn gets() -> Vec<Oid> {
     let mut out: Vec<Oid> = identify::OIDS.iter().map(|o| oid(o)).collect();
+    out.extend(SYSTEM.iter().map(|o| oid(o)));
     out.extend(info::SERIAL_OIDS.iter().map(|o| oid(o)));
     out.extend(info::FIRMWARE_OIDS.iter().map(|o| oid(o)));
     out.extend(
@@ -116,6 +169,19 @@ pub fn walks() -> Vec<Oid> {
         }
     }
     kept
+}
+
+/// The part of `table` a live inventory reads ([`gets`] and [`walks`]): a walk file
+/// cut down to it must give the same inventory as the whole file.
+pub fn live_view(table: &OidTable) -> OidTable {
+    let (gets, walks) = (gets(), walks());
+    let mut out = OidTable::new();
+    for (o, v) in table.iter() {
+        if gets.binary_search(o).is_ok() || walks.iter().any(|w| o.starts_with(w)) {
+            out.insert(o.clone(), v.clone());
+        }
+    }
+    out
 }
 
 /// The whole inventory of one device.
