@@ -15,7 +15,7 @@ command -v fusioninventory-netinventory >/dev/null || {
 run() { # label, SNMPSIM_DEVICES
   echo "== $1"
   SNMPSIM_DEVICES=$2 SNMPSIM_START_TIMEOUT=${SNMPSIM_START_TIMEOUT:-1800} \
-    cargo test --quiet --profile test-fast --test snmp_live recorded_devices_agree_with_the_reference \
+    cargo test --quiet --profile test-fast --test servers snmp_live::recorded_devices_agree_with_the_reference \
     -- --nocapture 2>&1 | sed -n '/^recording /,/^below 95/p'
 }
 run "the ten recordings of issue 21" ""
