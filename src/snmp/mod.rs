@@ -15,13 +15,13 @@
 //!   authentication and privacy);
 //! - [`peer`]: one device across all the requests made to it: its round trips (each
 //!   request's timeout) and its budget;
-//! - [`client`]: the engine, which keeps many devices in flight in one thread on
+//! - [`engine`]: the engine, which keeps many devices in flight in one thread on
 //!   non-blocking sockets and hands each device's table back as it finishes.
 
 pub mod ber;
 pub mod canonical;
-pub mod client;
 pub mod credential;
+pub mod engine;
 pub mod identify;
 pub mod message;
 pub mod mibnames;
@@ -32,8 +32,8 @@ pub mod usm;
 pub mod value;
 pub mod walkfile;
 
-pub use client::{collect, collect_on, Engine, Options, Reply, Request};
 pub use credential::{AuthProtocol, Credential, PrivProtocol, Version};
+pub use engine::{collect, collect_on, Engine, Options, Reply, Request};
 pub use oid::Oid;
 pub use peer::{Peer, SharedPeer};
 pub use table::OidTable;

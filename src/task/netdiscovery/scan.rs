@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use nix::poll::{poll, PollFd, PollFlags};
 use nix::sys::socket::{self, AddressFamily, MsgFlags, SockProtocol, SockType, SockaddrIn};
 
-use crate::snmp::client::timeout_until;
+use crate::snmp::engine::timeout_until;
 use crate::snmp::identify::SysObjectDb;
 use crate::snmp::{self, Credential, Engine, OidTable, Request};
 
