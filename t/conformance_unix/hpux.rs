@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use ocsinventory_agent::task::inventory::dialect::ocs::hardware::uptime_text;
 use ocsinventory_agent::task::inventory::os::hpux::{
     cprop, cpu, devices, drives, ioscan, machinfo, memories, mp, networks, os, softwares, storages,
 };
@@ -77,7 +78,7 @@ pub fn runners() -> Vec<(&'static str, Runner)> {
         }),
         ("hpux_uptime", |d| {
             os::parse_uptime(&input(d, "uptime"))
-                .map_or(Value::Null, |s| Value::String(as_date_offset(s)))
+                .map_or(Value::Null, |s| Value::String(uptime_text(s)))
         }),
     ]
 }
@@ -158,30 +159,4 @@ fn run_mp(dir: &Path) -> Value {
         m.insert("CIMUtil".into(), json!(from_cim));
         Value::Object(m)
     }
-}
-
-/// Seconds as the reference prints an uptime: the date `seconds` after the epoch, as
-/// `YY-MM-DD hh:mm:ss` with the year less 1970, the month from 0 and the day from 0.
-fn as_date_offset(seconds: u64) -> String {
-    let days = (seconds / 86400) as i64;
-    let rest = seconds % 86400;
-    // Civil date of a day count (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{:02}-{:02}-{:02} {:02}:{:02}:{:02}",
-        year - 1970,
-        month - 1,
-        day - 1,
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
 }
