@@ -29,6 +29,7 @@
 pub mod capture;
 pub mod command;
 pub mod live;
+pub mod recording;
 pub mod replay;
 pub mod ssh;
 

@@ -14,14 +14,14 @@
 
 pub mod protocol;
 pub mod readahead;
-mod record;
 pub mod session;
 pub mod target;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path as FsPath, PathBuf};
+use std::path::Path as FsPath;
 
+use super::recording::Recorder;
 use super::{Clock, Output, Source, Status, Uname};
 use protocol::{Item, Path, Record};
 use session::{Session, Settings};
@@ -65,7 +65,7 @@ struct State {
 pub struct Ssh {
     remote: Remote,
     state: RefCell<State>,
-    record: Option<PathBuf>,
+    record: Option<Recorder>,
 }
 
 /// True when `path` is absolute and plain (no `.`, `..`, `//`), so its parent's listing
@@ -293,10 +293,7 @@ impl Ssh {
         learned: &str,
         record: Option<&FsPath>,
     ) -> Result<Ssh, String> {
-        if let Some(dir) = record {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create capture folder {}: {e}", dir.display()))?;
-        }
+        let record = record.map(Recorder::new).transpose()?;
         let session = Session::open(remote, settings)?;
         let mut state = State {
             session: Some(session),
@@ -347,9 +344,16 @@ impl Ssh {
         let ssh = Ssh {
             remote: remote.clone(),
             state: RefCell::new(state),
-            record: record.map(FsPath::to_path_buf),
+            record,
         };
         Ok(ssh)
+    }
+
+    /// Runs `what` on the recording, when this source records (`--capture`).
+    fn recorded(&self, what: impl FnOnce(&Recorder)) {
+        if let Some(r) = &self.record {
+            what(r);
+        }
     }
 
     /// Why the connection ended before the inventory did, if it did.
@@ -438,7 +442,7 @@ impl Drop for Ssh {
 impl Source for Ssh {
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         let data = self.get(Kind::File, path)?;
-        record::file(self.record.as_deref(), path, &data);
+        self.recorded(|r| r.file(path, &data));
         Some(data)
     }
 
@@ -468,7 +472,7 @@ impl Source for Ssh {
                 }
             }
         };
-        record::file(self.record.as_deref(), path, &data);
+        self.recorded(|r| r.file(path, &data));
         Some(data)
     }
 
@@ -480,13 +484,13 @@ impl Source for Ssh {
         };
         let bytes = self.get(Kind::List, path)?;
         let names = protocol::listing(&bytes);
-        record::listing(self.record.as_deref(), path, &names);
+        self.recorded(|r| r.listing(path, &names));
         Some(names)
     }
 
     fn read_link(&self, path: &str) -> Option<String> {
         let target = String::from_utf8(self.get(Kind::Link, path)?).ok()?;
-        record::link(self.record.as_deref(), path, &target);
+        self.recorded(|r| r.link(path, &target));
         Some(target)
     }
 
@@ -522,13 +526,13 @@ impl Source for Ssh {
                 s.keep.retain(|l| *l != line);
             }
         }
-        record::command(self.record.as_deref(), argv, &out);
+        self.recorded(|r| r.command(argv, &out));
         out
     }
 
     fn uname(&self) -> Uname {
         let u = self.state.borrow().uname.clone();
-        record::uname(self.record.as_deref(), &u);
+        self.recorded(|r| r.uname(&u));
         u
     }
 
@@ -539,7 +543,7 @@ impl Source for Ssh {
             .clock
             .clone()
             .unwrap_or_else(Clock::system);
-        record::clock(self.record.as_deref(), &c);
+        self.recorded(|r| r.clock(&c));
         c
     }
 
@@ -548,7 +552,7 @@ impl Source for Ssh {
             .ok()?
             .parse()
             .ok()?;
-        record::mtime(self.record.as_deref(), path, t);
+        self.recorded(|r| r.mtime(path, t));
         Some(t)
     }
 
@@ -596,7 +600,7 @@ impl Source for Ssh {
                 }
                 // Not the file itself (a binary such as /usr/bin/podman can be large):
                 // an empty stand-in, unless its content is recorded already.
-                Some(_) => record::placeholder(self.record.as_deref(), path),
+                Some(_) => self.recorded(|r| r.placeholder(path)),
                 None => {}
             }
         }
