@@ -104,6 +104,7 @@ fn stderr(o: &Output) -> String {
 }
 
 #[test]
+#[cfg_attr(not_root, ignore = "needs root: starts private sshd servers")]
 fn this_machine_over_ssh_equals_its_local_inventory() {
     if skip() {
         return;
@@ -193,6 +194,7 @@ fn this_machine_over_ssh_equals_its_local_inventory() {
 }
 
 #[test]
+#[cfg_attr(not_root, ignore = "needs root: starts private sshd servers")]
 fn bad_hosts_are_one_line_each_and_the_others_are_inventoried() {
     if skip() {
         return;
@@ -300,6 +302,7 @@ fn bad_hosts_are_one_line_each_and_the_others_are_inventoried() {
 }
 
 #[test]
+#[cfg_attr(not_root, ignore = "needs root: starts private sshd servers")]
 fn a_remote_capture_replays_to_the_same_inventory() {
     if skip() {
         return;
@@ -366,6 +369,7 @@ fn bad_remote_urls_are_one_line_each() {
 }
 
 #[test]
+#[cfg_attr(not_root, ignore = "needs root: starts private sshd servers")]
 fn with_a_server_each_remote_host_is_sent_as_its_own_computer() {
     use support::fake_server::{FakeServer, Reply};
     if skip() {
