@@ -79,7 +79,10 @@ fn path_word(p: &Path) -> String {
 
 /// The functions the session defines once: `token`, the per-command time limit in
 /// seconds. Commands run with `LC_ALL=C`, stdin from /dev/null, stderr dropped, and are
-/// killed by a watchdog at the limit (status `T`).
+/// killed by a watchdog at the limit (status `T`). The watchdog says it killed by its own
+/// exit status (3), after it stops listening to the TERM that would call it off: so a
+/// command killed at the limit is `T` even when the shell's `kill` of the watchdog races
+/// with the watchdog's own end (a loaded host).
 pub fn prelude(token: &str, timeout_secs: u64) -> String {
     format!(
         r#"B={token}; T={timeout_secs}
@@ -101,8 +104,8 @@ _N() {{ _h N ''; [ -e "$1" ] || {{ _e 1; return; }}; case $_os in Linux|GNU*|CYG
 _x() {{ _h X "$1"; if [ -h "$1" ]; then _e l; elif [ -d "$1" ]; then _e d; elif [ -e "$1" ]; then _e f; else _e 1; fi; }}
 _c() {{ _n=$1; shift; _h C "$_n"; if command -v "$1" >/dev/null 2>&1; then _w "$@"; _e "$_s"; else _e M; fi; }}
 _w() {{ ( exec "$@" ) </dev/null 2>/dev/null & _p=$!
- ( sleep "$T" & _z=$!; trap 'kill $_z 2>/dev/null; exit 0' TERM; wait $_z; kill -9 "$_p" 2>/dev/null ) </dev/null >/dev/null 2>&1 & _q=$!
- wait "$_p"; _s=$?; if kill "$_q" 2>/dev/null; then wait "$_q" 2>/dev/null; else _s=T; fi; }}
+ ( sleep "$T" & _z=$!; trap 'kill $_z 2>/dev/null; exit 0' TERM; wait $_z; trap '' TERM; kill -9 "$_p" 2>/dev/null; exit 3 ) </dev/null >/dev/null 2>&1 & _q=$!
+ wait "$_p"; _s=$?; kill "$_q" 2>/dev/null; wait "$_q" 2>/dev/null; [ $? = 3 ] && _s=T; }}
 "#
     )
 }
