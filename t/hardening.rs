@@ -160,7 +160,10 @@ fn assert_new_private_file(path: &Path) {
 }
 
 #[test]
-#[cfg_attr(not_root, ignore = "needs root: runs the agent as root and plants links as nobody")]
+#[cfg_attr(
+    not_root,
+    ignore = "needs root: runs the agent as root and plants links as nobody"
+)]
 fn netdiscovery_local_file_replaces_a_planted_link() {
     skip_unless_planting!("netdiscovery_local_file_replaces_a_planted_link");
     let s = Scene::new("netdisc");
@@ -183,7 +186,10 @@ fn netdiscovery_local_file_replaces_a_planted_link() {
 }
 
 #[test]
-#[cfg_attr(not_root, ignore = "needs root: runs the agent as root and plants links as nobody")]
+#[cfg_attr(
+    not_root,
+    ignore = "needs root: runs the agent as root and plants links as nobody"
+)]
 fn inventory_temporary_names_cannot_be_planted() {
     skip_unless_planting!("inventory_temporary_names_cannot_be_planted");
     let s = Scene::new("inventory");
@@ -234,7 +240,10 @@ fn state_folder_and_files_are_private() {
 }
 
 #[test]
-#[cfg_attr(not_root, ignore = "needs root: runs the agent as root and plants links as nobody")]
+#[cfg_attr(
+    not_root,
+    ignore = "needs root: runs the agent as root and plants links as nobody"
+)]
 fn a_planted_log_file_is_refused() {
     skip_unless_planting!("a_planted_log_file_is_refused");
     let s = Scene::new("log");
@@ -283,7 +292,10 @@ fn daemon(bin: &Path, dir: &Path, port: u16, extra: &[&str]) -> support::daemon:
 }
 
 #[test]
-#[cfg_attr(not_root, ignore = "needs root: runs the agent as root and plants links as nobody")]
+#[cfg_attr(
+    not_root,
+    ignore = "needs root: runs the agent as root and plants links as nobody"
+)]
 fn a_planted_pid_file_is_refused() {
     skip_unless_planting!("a_planted_pid_file_is_refused");
     let s = Scene::new("pid");
