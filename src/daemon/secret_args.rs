@@ -112,7 +112,7 @@ pub fn split(args: &[String]) -> Result<(Vec<String>, Option<OwnedFd>), String> 
     if text.len() > MAX_BYTES {
         return Err("secret arguments too long to hand over".into());
     }
-    let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
+    let (r, w) = crate::platform::fd::pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
     std::fs::File::from(w)
         .write_all(text.as_bytes())
         .map_err(|e| format!("pipe: {e}"))?;

@@ -158,6 +158,22 @@ unsafe impl GlobalAlloc for System {
     }
 }
 
+/// This process's peak resident memory so far, in KiB (`getrusage`: KiB on Linux, the
+/// BSDs and illumos, bytes on macOS), `None` when the system does not say.
+pub fn peak_rss_kib() -> Option<u64> {
+    // SAFETY: getrusage fills the zeroed struct it is given.
+    let mut usage: nix::libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { nix::libc::getrusage(nix::libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return None;
+    }
+    let max = u64::try_from(usage.ru_maxrss).ok()?;
+    Some(if cfg!(target_vendor = "apple") {
+        max / 1024
+    } else {
+        max
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,8 +22,6 @@ pub mod xml;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use nix::sys::resource::{getrusage, UsageWho};
-
 use crate::agent::config::Config;
 use crate::agent::runner::Report;
 use crate::agent::state;
@@ -92,8 +90,8 @@ pub fn run(target: &Target, config: &Config) -> Result<Report, String> {
                 dialect.name()
             );
             // What `make bench` compares: this child's share of the run's peak memory.
-            if let Ok(usage) = getrusage(UsageWho::RUSAGE_SELF) {
-                log::debug!("inventory child peak RSS: {} KiB", usage.max_rss());
+            if let Some(kib) = crate::platform::memory::peak_rss_kib() {
+                log::debug!("inventory child peak RSS: {kib} KiB");
             }
             let mut report = Report::ok();
             report.set("sections", inv.sections().count());
