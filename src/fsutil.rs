@@ -175,25 +175,26 @@ pub fn check_own_file(file: &File, path: &Path) -> io::Result<()> {
 /// Opens `path` for appending (a log file): created private when missing; an existing
 /// one is kept only when [`check_own_file`] accepts it, and a link is never followed.
 pub fn open_append(path: &Path) -> io::Result<File> {
-    let file = OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(PRIVATE_FILE)
-        // O_NONBLOCK: opening a FIFO planted there must not hang (it is refused below).
-        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_CLOEXEC | nix::libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| explain_link(e, path))?;
-    check_own_file(&file, path)?;
-    clear_nonblock(&file);
-    Ok(file)
+    open_checked(
+        OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(PRIVATE_FILE),
+        path,
+    )
 }
 
 /// Opens an existing `path` for reading and writing (a PID file), under the same rules
 /// as [`open_append`].
 pub fn open_existing(path: &Path) -> io::Result<File> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
+    open_checked(OpenOptions::new().read(true).write(true), path)
+}
+
+/// Opens `path` with `options`, never through a link and never hanging on a planted FIFO,
+/// then keeps it only when [`check_own_file`] accepts it.
+fn open_checked(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    let file = options
+        // O_NONBLOCK: opening a FIFO planted there must not hang (it is refused below).
         .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_CLOEXEC | nix::libc::O_NONBLOCK)
         .open(path)
         .map_err(|e| explain_link(e, path))?;

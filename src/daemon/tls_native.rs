@@ -129,28 +129,6 @@ mod tests {
     use std::path::PathBuf;
     use std::time::{Duration, Instant};
 
-    /// A self-signed certificate for 127.0.0.1 and its PKCS#8 key (the openssl CLI).
-    fn cert(dir: &Path) -> Option<(PathBuf, PathBuf)> {
-        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-        let ok = std::process::Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
-            .args(["ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"])
-            .args([
-                "-subj",
-                "/CN=localhost",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-            ])
-            .arg("-keyout")
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then_some((cert, key))
-    }
-
     fn tmp(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("ocsinv-tlsn-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
@@ -163,7 +141,7 @@ mod tests {
     #[test]
     fn a_client_is_served_over_a_non_blocking_handshake() {
         let d = tmp("serve");
-        let Some((cert, key)) = cert(&d) else {
+        let Some((cert, key)) = crate::net::tls::test_certificate(&d) else {
             eprintln!("skipped: the openssl command is needed to make a certificate");
             return;
         };

@@ -92,3 +92,29 @@ fn load_pem_file(path: &Path) -> Result<Vec<native_tls::Certificate>, String> {
     }
     Ok(out)
 }
+
+/// A self-signed certificate for `127.0.0.1` and its PKCS#8 key, made with the openssl CLI
+/// in `dir`, for the unit tests' loopback TLS servers; `None` without the CLI.
+#[cfg(test)]
+pub(crate) fn test_certificate(
+    dir: &std::path::Path,
+) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let ok = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
+        .args(["ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then_some((cert, key))
+}

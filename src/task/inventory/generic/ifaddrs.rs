@@ -133,17 +133,8 @@ lo\t0x10049\tinet6\t::1\tffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
 eth0\t0x11043\tinet6\t2a01:e34:ef9c:64d0:223:18ff:fe91:db8d\tffff:ffff:ffff:ffff::
 ";
 
-    const IP: &str = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 16436 qdisc noqueue\n\
-        \x20   link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n\
-        \x20   inet 127.0.0.1/8 scope host lo\n\
-        \x20   inet6 ::1/128 scope host\n\
-        2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n\
-        \x20   link/ether 00:23:18:91:db:8d brd ff:ff:ff:ff:ff:ff\n\
-        \x20   inet 192.168.0.10/24 brd 192.168.0.255 scope global eth0:1\n\
-        \x20   inet6 2a01:e34:ef9c:64d0:223:18ff:fe91:db8d/64 scope global dynamic\n\
-        4: tun0: <POINTOPOINT,NOARP,UP> mtu 1500\n    link/none\n\
-        \x20   inet 192.168.41.6 peer 192.168.41.5/32 scope global tun0\n\
-        5: wlan0: <NO-CARRIER,BROADCAST,MULTICAST> mtu 1500\n    link/ether e8:39:df:3f:7d:ef brd ff:ff:ff:ff:ff:ff\n";
+    // The same machine as `ip addr show` says it.
+    use crate::task::inventory::os::linux::ip::tests::SAMPLE as IP;
 
     #[test]
     fn the_same_entries_as_ip() {

@@ -134,10 +134,11 @@ fn ipv6_entry(iface: &Entry, words: &[&str]) -> Option<Entry> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    const SAMPLE: &str = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 16436 qdisc noqueue\n\
+    /// `ip addr show` of a machine with an alias, a tunnel and a link without address.
+    pub(crate) const SAMPLE: &str = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 16436 qdisc noqueue\n\
         \x20   link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n\
         \x20   inet 127.0.0.1/8 scope host lo\n\
         \x20   inet6 ::1/128 scope host\n\
