@@ -444,14 +444,7 @@ fn sha512(data: &[u8]) -> String {
 #[test]
 fn a_job_uuid_of_dotdot_cannot_wipe_the_other_jobs_parts() {
     let dir = support::tmpdir("ocsa-hard", "uuid");
-    std::fs::create_dir_all(dir.join("var")).unwrap();
-    let host = nix::unistd::gethostname().unwrap();
-    let host = host.to_string_lossy();
-    let id = format!(
-        "{}-2030-06-01-00-00-00",
-        host.split('.').next().unwrap_or("h")
-    );
-    std::fs::write(dir.join("var/agent.state"), format!("deviceid={id}\n")).unwrap();
+    let id = support::agent::set_deviceid(&dir.join("var"));
     let server = GlpiDeployServer::start(&id);
     let run = || {
         let log = dir.join("agent.log");
@@ -608,14 +601,7 @@ fn an_https_server_cannot_send_deploy_jobs_over_http() {
             return;
         }
     };
-    std::fs::create_dir_all(dir.join("var")).unwrap();
-    let host = nix::unistd::gethostname().unwrap();
-    let host = host.to_string_lossy();
-    let id = format!(
-        "{}-2030-06-01-00-00-00",
-        host.split('.').next().unwrap_or("h")
-    );
-    std::fs::write(dir.join("var/agent.state"), format!("deviceid={id}\n")).unwrap();
+    let id = support::agent::set_deviceid(&dir.join("var"));
     // The server is reached over HTTPS; its getConfig names its Deploy service in clear.
     let server = GlpiDeployServer::start(&id);
     server.state.lock().unwrap().jobs = Some(json!({
@@ -659,14 +645,7 @@ fn an_https_server_cannot_send_deploy_jobs_over_http() {
 #[test]
 fn a_deploy_command_s_secrets_stay_out_of_the_log_and_the_server() {
     let dir = support::tmpdir("ocsa-hard", "redact");
-    std::fs::create_dir_all(dir.join("var")).unwrap();
-    let host = nix::unistd::gethostname().unwrap();
-    let host = host.to_string_lossy();
-    let id = format!(
-        "{}-2030-06-01-00-00-00",
-        host.split('.').next().unwrap_or("h")
-    );
-    std::fs::write(dir.join("var/agent.state"), format!("deviceid={id}\n")).unwrap();
+    let id = support::agent::set_deviceid(&dir.join("var"));
     let server = GlpiDeployServer::start(&id);
     let log = dir.join("agent.log");
     let url = server.url();

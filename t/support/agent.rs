@@ -20,6 +20,20 @@ pub fn run(vardir: &Path, args: &[&str]) -> Output {
         .expect("run the agent")
 }
 
+/// Gives `vardir` (created) a known DEVICEID, of this host's short name as the agent
+/// keeps one, so that a fake server can expect it; returns it.
+pub fn set_deviceid(vardir: &Path) -> String {
+    std::fs::create_dir_all(vardir).unwrap();
+    let host = nix::unistd::gethostname().unwrap();
+    let host = host.to_string_lossy();
+    let id = format!(
+        "{}-2030-06-01-00-00-00",
+        host.split('.').next().unwrap_or("h")
+    );
+    std::fs::write(vardir.join("agent.state"), format!("deviceid={id}\n")).unwrap();
+    id
+}
+
 /// The DEVICEID in `<vardir>/agent.state`; a panic that says what is missing otherwise.
 pub fn deviceid(vardir: &Path) -> String {
     let file = vardir.join("agent.state");
